@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * Build everything into dist/:
+ *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info)
+ *   2. esbuild: www/main.ts → dist/main.js; workers/*.worker.ts → dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
+ *   3. static files of www/ and onnxruntime-web's runtime (ESM bundle + .wasm) → dist/ and dist/ort/
+ * Prints the size of every output. Usage: node build.mjs [--no-wasm] [--quiet]
+ */
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
+const args = new Set(process.argv.slice(2));
+const quiet = args.has('--quiet');
+const log = (...a) => { if (!quiet) console.log(...a); };
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'workers'), { recursive: true });
+mkdirSync(join(dist, 'ort'), { recursive: true });
+
+// 1. AssemblyScript
+if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-dhm', 'index.ts'))) {
+  const asc = (await import('assemblyscript/asc')).default;
+  for (const target of ['release', 'debug']) {
+    const out = join(dist, target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
+    const { error, stderr } = await asc.main([
+      join(root, 'wasm-dhm', 'index.ts'), '--config', join(root, 'wasm-dhm', 'asconfig.json'), '--target', target,
+      '--outFile', out, '--textFile', out.replace(/\.wasm$/, '.wat'),
+    ]);
+    if (error) {
+      console.error(stderr.toString());
+      console.error(`build: AssemblyScript (${target}) failed: ${error.message}`);
+      process.exit(1);
+    }
+  }
+}
+
+// 2. esbuild bundles
+const ortExternal = ['onnxruntime-web', 'onnxruntime-web/*'];
+const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', logLevel: quiet ? 'error' : 'warning' };
+const workerEntries = existsSync(join(root, 'workers'))
+  ? readdirSync(join(root, 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => join(root, 'workers', f))
+  : [];
+await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outfile: join(dist, 'main.js'), external: ortExternal });
+if (workerEntries.length) {
+  await build({ ...common, platform: 'browser', entryPoints: workerEntries, outdir: join(dist, 'workers'), entryNames: '[name]', external: ortExternal });
+}
+await build({ ...common, platform: 'node', entryPoints: [join(root, 'cli', 'entry.ts')], outfile: join(dist, 'cli.mjs'), packages: 'external' });
+
+// 3. static files + onnxruntime-web runtime (served as its own ES module so it can find its .wasm and spawn its workers)
+for (const f of readdirSync(join(root, 'www'))) {
+  if (/\.(html|css|svg|webmanifest|ico|png)$/.test(f)) copyFileSync(join(root, 'www', f), join(dist, f));
+}
+const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
+for (const f of ['ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));
+
+// sizes
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+}
+const rows = walk(dist).filter((f) => !f.endsWith('.map') && !f.endsWith('.wat')).map((f) => {
+  const bytes = statSync(f).size;
+  const gz = gzipSync(readFileSync(f)).length;
+  return { file: relative(dist, f), bytes, gz };
+});
+const pageFiles = rows.filter((r) => !r.file.startsWith('cli') && !r.file.includes('debug'));
+const total = pageFiles.reduce((a, r) => a + r.bytes, 0);
+const totalGz = pageFiles.reduce((a, r) => a + r.gz, 0);
+for (const r of rows) log(`  ${r.file.padEnd(44)} ${(r.bytes / 1024).toFixed(1).padStart(9)} KiB  (gzip ${(r.gz / 1024).toFixed(1)} KiB)`);
+log(`build: page transfer size (without models) ${(total / 1048576).toFixed(2)} MiB, gzip ${(totalGz / 1048576).toFixed(2)} MiB (measured on this build)`);
+writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ files: rows, pageBytes: total, pageGzipBytes: totalGz }, null, 1));

@@ -1,0 +1,38 @@
+/**
+ * `hybrid-dhm` — the Node CLI for batch experiments. One table of commands; each command module exports
+ * `run(argv): Promise<exitCode>`. Errors go to stderr with a non-zero exit code (2 for usage errors, 1 otherwise).
+ */
+import { UsageError } from './args';
+
+type Command = { readonly summary: string; readonly load: () => Promise<{ run(argv: string[]): Promise<number> }> };
+
+/** The table of contents of the CLI. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`);
+  return `usage: hybrid-dhm <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun \`hybrid-dhm <command> --help\` for a command's options.`;
+}
+
+/** Run the CLI with the given arguments (without `node` and the script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`hybrid-dhm: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load()).run(rest);
+  } catch (e) {
+    const err = e as Error;
+    console.error(`hybrid-dhm ${name}: ${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}`);
+    if (process.env.HYBRID_DHM_DEBUG) console.error(err.stack);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}

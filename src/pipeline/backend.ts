@@ -1,0 +1,60 @@
+/**
+ * The head-backend interface: where the DHM head runs. All backends take the same program and the same 8-bit
+ * RGB frame and must return the same integers (checked exactly by the tests and by cross-check mode).
+ */
+import type { DhmProgram, FixedFormat, HeadCycles } from '../dhm/program';
+
+/** Where the head runs: the TypeScript reference executor, the Wasm emulator (in a worker), or an FPGA board (real or simulated). */
+export type HeadBackendKind = 'reference' | 'wasm' | 'board';
+
+/** A measured link transfer (board backends only): bytes moved each way and wall time on the link. */
+export interface LinkMeasurement {
+  readonly bytesToBoard: number;
+  readonly bytesFromBoard: number;
+  /** Wall time of the transfer, milliseconds, measured here. */
+  readonly ms: number;
+  /** Effective throughput measured here, bytes per second. */
+  readonly bytesPerSecond: number;
+  /** What the link was ('web-serial @921600 baud', 'simulated serial @921600 baud', …). */
+  readonly description: string;
+}
+
+/** The head's output feature map with its format and cycle counts. */
+export interface HeadResult {
+  /** Output feature map, NCHW (N = 1), integer codes in `format`. */
+  readonly output: Int32Array;
+  /** [channels, height, width] of `output`. */
+  readonly shape: readonly [number, number, number];
+  readonly format: FixedFormat;
+  /** Exact cycle counts of the streaming pipeline for this frame. */
+  readonly cycles: HeadCycles;
+  readonly backend: HeadBackendKind;
+  /** Wall time of the run as seen by the caller, milliseconds, measured here (not the FPGA's time). */
+  readonly wallMs: number;
+  /** Present for board backends: the measured link transfer. */
+  readonly link?: LinkMeasurement;
+}
+
+/** An 8-bit RGB frame, HWC row-major, values 0..255 (see src/image/preprocess.ts). */
+export interface FrameInput {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** A place the DHM head can run. `run` rejects with a DOMException named 'AbortError' when `signal` aborts. */
+export interface HeadBackend {
+  readonly kind: HeadBackendKind;
+  /** Human-readable description (e.g. 'Wasm emulator (worker)', 'simulated board @921600 baud'). */
+  readonly description: string;
+  run(program: DhmProgram, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult>;
+  /** Release workers, ports and memory. The backend must not be used afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** The AbortError every stage rejects with when its signal aborts. */
+export function abortError(signal?: AbortSignal): Error {
+  const reason = signal?.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return new DOMException('the operation was aborted', 'AbortError');
+}
