@@ -41,7 +41,7 @@ async function obtain(what: string, f: ProvisionedFile): Promise<'present' | 'mi
   } else problems.push('no local mirror (set HYBRID_DHM_MODELS to a folder laid out like ../shared/models)');
   if (!bytes && f.url) {
     try {
-      const res = await fetch(f.url);
+      const res = await fetch(f.url, { signal: AbortSignal.timeout(60_000) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       bytes = new Uint8Array(await res.arrayBuffer());
       source = 'download';

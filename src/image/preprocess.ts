@@ -85,6 +85,11 @@ function resampleAxis(src: Float32Array, inLen: number, outLen: number, lines: n
   return out;
 }
 
+function roundHalfEven(v: number): number {
+  const f = Math.floor(v);
+  return v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v);
+}
+
 /**
  * Resize the shorter side to the recipe's size, centre-crop to a square, round to 8 bits: the RGB frame (HWC).
  * Alpha is ignored (composited on nothing). Deterministic across platforms (plain float64 arithmetic).
@@ -94,8 +99,9 @@ export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
   if (!(w > 0 && h > 0)) throw new ImageError(`image has no pixels (${w}x${h})`);
   if (img.data.length !== w * h * 4) throw new ImageError(`RGBA buffer has ${img.data.length} bytes, expected ${w * h * 4} for ${w}x${h}`);
   const { resize, crop } = recipeGeometry(p);
-  const rw = w <= h ? resize : Math.round((resize * w) / h);
-  const rh = w <= h ? Math.round((resize * h) / w) : resize;
+  // torchvision Resize(256): the long side is truncated, int(256 · long / short).
+  const rw = w <= h ? resize : Math.floor((resize * w) / h);
+  const rh = w <= h ? Math.floor((resize * h) / w) : resize;
   if (rw < crop || rh < crop) throw new ImageError(`image ${w}x${h} too small after resize (${rw}x${rh} < ${crop})`);
   const rgb = new Float32Array(w * h * 3);
   for (let i = 0; i < w * h; i++) {
@@ -105,8 +111,9 @@ export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
   }
   const horiz = resampleAxis(rgb, w, rw, h, 3, false, w); // h × rw
   const both = resampleAxis(horiz, h, rh, rw, 3, true, rw); // rh × rw
-  const top = Math.round((rh - crop) / 2);
-  const left = Math.round((rw - crop) / 2);
+  // torchvision CenterCrop: int(round((size − crop) / 2)) with Python's round (ties to even).
+  const top = roundHalfEven((rh - crop) / 2);
+  const left = roundHalfEven((rw - crop) / 2);
   const data = new Uint8Array(crop * crop * 3);
   for (let y = 0; y < crop; y++) {
     for (let x = 0; x < crop; x++) {

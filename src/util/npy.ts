@@ -39,7 +39,8 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const start = headerStart + headerLen;
   const elem = dtype === 'float32' || dtype === 'int32' ? 4 : dtype === 'uint8' ? 1 : 8;
   if (start + count * elem > bytes.length) throw new NpyError(`truncated data: need ${count * elem} bytes, have ${bytes.length - start}`, bytes.length);
-  const copy = bytes.slice(start, start + count * elem).buffer;
+  // Copy (a Node Buffer's slice() is a view into a shared pool, so never use .buffer of a slice).
+  const copy = new Uint8Array(bytes.subarray(start, start + count * elem)).buffer;
   switch (dtype) {
     case 'float32': return { dtype, shape, data: new Float32Array(copy) };
     case 'int32': return { dtype, shape, data: new Int32Array(copy) };
