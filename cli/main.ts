@@ -8,6 +8,9 @@ type Command = { readonly summary: string; readonly load: () => Promise<{ run(ar
 
 /** The table of contents of the CLI. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  cuts: { summary: 'list the legal cut points of a model (head/tail split)', load: () => import('./commands/cuts') },
+  split: { summary: 'write head.onnx and tail.onnx for a cut', load: () => import('./commands/split') },
+  classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 
 function usage(): string {

@@ -24,3 +24,33 @@ interface AbortSignal {
 declare class DOMException extends Error {
   constructor(message?: string, name?: string);
 }
+
+/** Minimal WebAssembly JS API (present in browsers, workers and Node), for the Wasm emulator wrapper (src/dhm/wasm.ts). */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: ArrayBuffer | Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports?: object);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
+    readonly buffer: ArrayBuffer;
+    grow(deltaPages: number): number;
+  }
+  function compile(bytes: ArrayBuffer | Uint8Array): Promise<Module>;
+  function instantiate(module: Module, imports?: object): Promise<Instance>;
+}
+/** AbortController (browsers, workers, Node ≥ 15): used by the board self-test to cancel a run. */
+declare class AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}
+declare class TextDecoder {
+  constructor(label?: string);
+  decode(input?: Uint8Array): string;
+}
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}

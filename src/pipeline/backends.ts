@@ -1,0 +1,47 @@
+/**
+ * In-process head backends: the TypeScript reference executor and the Wasm emulator on the calling thread (used by
+ * the Node CLI and tests). The page runs the emulator in a worker instead (www/worker-backend.ts), and a board —
+ * real or simulated — through src/board.
+ */
+import type { DhmProgram } from '../dhm/program';
+import { runReference } from '../dhm/reference';
+import { createEmulator, type DhmEmulator, type DhmWasmSource } from '../dhm/wasm';
+import { abortError, type FrameInput, type HeadBackend, type HeadResult } from './backend';
+
+function shapeOf(program: DhmProgram): [number, number, number] {
+  const s = program.streams[program.output]!;
+  return [s.channels, s.height, s.width];
+}
+
+/** The TypeScript reference executor (src/dhm/reference.ts): clarity over speed. */
+export function referenceBackend(): HeadBackend {
+  return {
+    kind: 'reference',
+    description: 'TypeScript reference executor',
+    async run(program, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult> {
+      if (signal?.aborted) throw abortError(signal);
+      const t0 = performance.now();
+      const r = runReference(program, frame.data);
+      if (signal?.aborted) throw abortError(signal);
+      return { output: r.output, shape: shapeOf(program), format: program.streams[program.output]!.format, cycles: r.cycles, backend: 'reference', wallMs: performance.now() - t0 };
+    },
+    async dispose() {},
+  };
+}
+
+/** The Wasm emulator on the calling thread, from the bytes (or compiled module) of dist/dhm.wasm. */
+export async function wasmInProcessBackend(source: DhmWasmSource): Promise<HeadBackend> {
+  const emu: DhmEmulator = await createEmulator(source);
+  return {
+    kind: 'wasm',
+    description: 'Wasm emulator (in process)',
+    async run(program, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult> {
+      if (signal?.aborted) throw abortError(signal);
+      const t0 = performance.now();
+      const r = emu.run(program, frame.data);
+      if (signal?.aborted) throw abortError(signal);
+      return { output: r.output, shape: shapeOf(program), format: program.streams[program.output]!.format, cycles: r.cycles, backend: 'wasm', wallMs: performance.now() - t0 };
+    },
+    async dispose() {},
+  };
+}

@@ -1,0 +1,259 @@
+/**
+ * The hybrid system, as the paper describes it — this file is its table of contents:
+ *
+ *   load-model → choose-cut → quantize-head → run-head → transfer → run-tail → top5      (+ gpu-only baseline)
+ *
+ *   load-model     ONNX bytes → prepared Graph (src/graph: passes, shapes)          cached per model
+ *   choose-cut     legal cuts → head Graph + tail ONNX (src/graph/split)             cached per (model, cut)
+ *   quantize-head  head Graph + calibration frames → DhmProgram (src/dhm/quantize)   cached per (model, cut, options);
+ *                  the tail and full-model ORT sessions are created here too (reused)
+ *   run-head       DhmProgram + 8-bit RGB frame → integer feature map + exact cycle counts, on a HeadBackend
+ *                  ('reference' TypeScript | 'wasm' emulator in a worker | 'board' over Web Serial)
+ *   transfer       the feature map through the link's wire format (4 uint8 per 32-bit word, channel-fastest, as the
+ *                  authors' PCIe DMA), then dequantised in JS to float32 NCHW (dequantisation is NOT folded into the
+ *                  tail: the tail ONNX is the float model's own tail, unchanged)
+ *   run-tail       onnxruntime-web (WebGPU EP in the page, wasm EP in Node), one session per (model, cut), reused
+ *   top5           labels + top-5 of the hybrid logits
+ *   gpu-only       the full float model on the same EP and the same 8-bit frame (normal float preprocessing)
+ *
+ * Every stage takes the AbortSignal and reports its wall time (measured here). FPGA time is modelled: cycles / clock.
+ */
+import type { Graph } from '../graph/types';
+import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
+import { compileHead, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { dequantize } from '../dhm/dequantize';
+import { formatName, type DhmProgram, type HeadCycles } from '../dhm/program';
+import { formulaCycles } from '../dhm/cycles';
+import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/registry';
+import { parseLabels, topK, type Ranked } from '../models/labels';
+import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
+import { packFeatureMap, unpackFeatureMap, packedBytes } from '../board/featuremap';
+import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
+import { linkTimeMs } from '../cost/link';
+import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
+import type { HeadBackend, HeadBackendKind, HeadResult } from './backend';
+import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
+import { runStage, StageError, type StageTiming } from './stages';
+
+/** What the pipeline needs from its platform (page or Node). */
+export interface PipelineEnv {
+  /** onnxruntime-web (the `onnxruntime-web/webgpu` entry in the page, `onnxruntime-web` in Node). */
+  readonly ort: Ort;
+  /** EP for the tail and the GPU-only baseline ('webgpu' in the page; Node has only 'wasm'). */
+  readonly tailEp: TailEp;
+  /** Read a provisioned file by its path relative to the models folder (e.g. `squeezenet1.1/squeezenet1.1_fp32.onnx`). */
+  loadFile(path: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** The calibration set for the quantizer: 8-bit RGB frames prepared with the model's preprocessing. */
+  calibrationFrames(model: ModelEntry, signal?: AbortSignal): Promise<readonly RgbFrame[]>;
+}
+
+/** Which system to build: model, cut, quantisation options and the FPGA clock. */
+export interface HybridConfig {
+  readonly modelId: ModelId;
+  /** Cut index (0 = earliest legal cut, the default). */
+  readonly cut?: number;
+  /** Quantizer options (bits, rounding, overflow, per-layer overrides); defaults of src/dhm/quantize.ts. */
+  readonly quant?: Partial<QuantOptions>;
+  /** DHM clock in MHz for the modelled FPGA time (default: the Cyclone 10 GX profile's, with its source). */
+  readonly clockMHz?: number;
+}
+
+/** A prepared (model, cut, options): cached program and sessions. */
+export interface PreparedHybrid {
+  readonly key: string;
+  readonly model: ModelEntry;
+  readonly graph: Graph;
+  readonly cuts: readonly CutPoint[];
+  readonly cut: CutPoint;
+  readonly program: DhmProgram;
+  readonly quantReport: QuantReport;
+  /** Analytic cycle counts of the program (src/dhm/cycles.ts). */
+  readonly formulaCycles: HeadCycles;
+  readonly tail: OrtRunner;
+  readonly full: OrtRunner;
+  readonly labels: readonly string[];
+  readonly clockMHz: number;
+  readonly clockSource: string;
+}
+
+/** One labelled number of the result table. */
+export interface ResultRow {
+  readonly name: string;
+  readonly figure: Figure;
+}
+
+/** The result of classifying one image with the hybrid system and the GPU-only baseline. */
+export interface HybridResult {
+  readonly model: ModelId;
+  readonly cut: { readonly index: number; readonly tensor: string; readonly shape: readonly number[]; readonly bytes: number; readonly headLayers: readonly string[] };
+  readonly backend: HeadBackendKind;
+  readonly backendDescription: string;
+  readonly hybrid: { readonly top5: readonly Ranked[]; readonly logits: Float32Array };
+  readonly gpuOnly: { readonly top5: readonly Ranked[]; readonly logits: Float32Array };
+  /** The head's integer output (NCHW), its shape and format name, and cycle counts (run and formula). */
+  readonly head: { readonly output: Int32Array; readonly shape: readonly [number, number, number]; readonly format: string; readonly cycles: HeadCycles; readonly formulaCycles: HeadCycles };
+  /** EP the tail and the baseline really ran on, and any fallback or misplaced node (never silent). */
+  readonly tailEp: TailEp;
+  readonly fallback: string | null;
+  readonly misplacedNodes: readonly string[];
+  /** Wall time of every stage, milliseconds (measured here). */
+  readonly timings: readonly StageTiming[];
+  /** The table of numbers, each with its provenance. */
+  readonly table: readonly ResultRow[];
+  /** Provenance of each table row, by name (the JSON view of the CLI). */
+  readonly provenance: Readonly<Record<string, Provenance>>;
+}
+
+/** Default calibration/classification top-k. */
+const TOP_K = 5;
+
+function configKey(c: HybridConfig): string {
+  return JSON.stringify([c.modelId, c.cut ?? 0, c.quant ?? {}]);
+}
+
+/**
+ * The hybrid system with its caches: prepared programs and ORT sessions are reused across images for the same
+ * (model, cut, options). Create one per platform; call `dispose()` to release sessions.
+ */
+export class HybridPipeline {
+  private readonly graphs = new Map<string, Promise<{ graph: Graph; bytes: Uint8Array }>>();
+  private readonly prepared = new Map<string, Promise<PreparedHybrid>>();
+  private readonly fullRunners = new Map<string, Promise<OrtRunner>>();
+
+  constructor(readonly env: PipelineEnv) {}
+
+  /** load-model, choose-cut, quantize-head (cached). Timings of the stages that ran are appended to `timings`. */
+  async prepare(config: HybridConfig, timings: StageTiming[] = [], signal?: AbortSignal): Promise<PreparedHybrid> {
+    const key = configKey(config);
+    let p = this.prepared.get(key);
+    const cached = p !== undefined;
+    if (!p) {
+      p = this.build(config, key, timings, signal);
+      this.prepared.set(key, p);
+      p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
+    } else {
+      for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
+    }
+    const r = await p;
+    if (cached) signal?.throwIfAborted();
+    return r;
+  }
+
+  private async build(config: HybridConfig, key: string, timings: StageTiming[], signal?: AbortSignal): Promise<PreparedHybrid> {
+    const env = this.env;
+    const model = getModel(config.modelId);
+    if (!model.float) throw new StageError('load-model', new Error(`model '${model.id}' is an int8 reference model; the hybrid system needs a float model`));
+    const { graph, bytes } = await runStage('load-model', timings, signal, () => this.loadGraph(model, signal));
+    const { cuts, cut, head, tailBytes } = await runStage('choose-cut', timings, signal, () => {
+      const cuts = listCuts(graph);
+      const index = config.cut ?? 0;
+      const split = splitAt(graph, index); // throws CutRangeError naming the valid range
+      return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
+    });
+    const q = await runStage('quantize-head', timings, signal, async () => {
+      const frames = await env.calibrationFrames(model, signal);
+      const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
+      const [tail, full, labelsText] = await Promise.all([
+        createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`),
+        this.fullRunner(model, bytes),
+        env.loadFile(LABEL_FILES[model.labels].path, signal),
+      ]);
+      return { compiled, tail, full, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+    });
+    const clock = CYCLONE10GX_10CX220.clockMHz;
+    return {
+      key, model, graph, cuts, cut, program: q.compiled.program, quantReport: q.compiled.report,
+      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, full: q.full, labels: q.labels,
+      clockMHz: config.clockMHz ?? clock.value,
+      clockSource: config.clockMHz === undefined ? `${clock.value} MHz default: ${clock.source}` : `${config.clockMHz} MHz, set by the user`,
+    };
+  }
+
+  private loadGraph(model: ModelEntry, signal?: AbortSignal): Promise<{ graph: Graph; bytes: Uint8Array }> {
+    let g = this.graphs.get(model.id);
+    if (!g) {
+      g = this.env.loadFile(model.file.path, signal).then((bytes) => ({ bytes, graph: loadGraph(bytes, model.file.path) }));
+      this.graphs.set(model.id, g);
+      g.catch(() => this.graphs.delete(model.id));
+    }
+    return g;
+  }
+
+  private fullRunner(model: ModelEntry, bytes: Uint8Array): Promise<OrtRunner> {
+    let r = this.fullRunners.get(model.id);
+    if (!r) {
+      r = createOrtRunner(this.env.ort, bytes, this.env.tailEp, `full model ${model.id}`);
+      this.fullRunners.set(model.id, r);
+      r.catch(() => this.fullRunners.delete(model.id));
+    }
+    return r;
+  }
+
+  /**
+   * Classify one decoded image with the hybrid system (head on `backend`) and the GPU-only baseline.
+   * Rejects with an AbortError when `signal` aborts; other failures are StageErrors naming the stage.
+   */
+  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal): Promise<HybridResult> {
+    const timings: StageTiming[] = [];
+    const p = await this.prepare(config, timings, signal);
+    const frame = toFrame(image, p.model.preprocessing);
+    const head: HeadResult = await runStage('run-head', timings, signal, () => backend.run(p.program, frame, signal));
+    const outStream = p.program.streams[p.program.output]!;
+    const [c, h, w] = head.shape;
+    const fmt = outStream.format;
+    const { tailInput, wireBytes } = await runStage('transfer', timings, signal, () => {
+      // The head's output through the link's wire format and back (packing errors name the value at fault).
+      const wire = packFeatureMap(head.output, c, h, w, fmt);
+      const received = unpackFeatureMap(wire, c, h, w, fmt);
+      return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
+    });
+    const logits = await runStage('run-tail', timings, signal, () => p.tail.run(tailInput, [1, c, h, w]));
+    const top5 = await runStage('top5', timings, signal, () => topK(logits, TOP_K, p.labels));
+    const base = await runStage('gpu-only', timings, signal, async () => {
+      const t = frameToTensor(frame, p.model.preprocessing);
+      return p.full.run(t.data, t.dims);
+    });
+    return this.result(p, backend, head, top5, logits, base, timings, wireBytes);
+  }
+
+  private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, top5: Ranked[], logits: Float32Array, base: Float32Array,
+    timings: StageTiming[], wireBytes: number): HybridResult {
+    const ms = (s: string): number => timings.filter((t) => t.stage === s).reduce((a, t) => a + t.ms, 0);
+    const fpgaMs = (head.cycles.total / (p.clockMHz * 1e3));
+    const link = head.link
+      ? measured(head.link.ms, 'ms', `${head.link.description}: ${head.link.bytesFromBoard + head.link.bytesToBoard} bytes, measured here`)
+      : linkTimeMs(wireBytes, PCIE_GEN2_X4);
+    const table: ResultRow[] = [
+      { name: 'FPGA head time (TX2+Cyclone 10 GX)', figure: modelled(fpgaMs, 'ms', `${head.cycles.total} cycles (exact, ${backend.kind} backend) / ${p.clockSource}`) },
+      { name: 'FPGA head cycles', figure: modelled(head.cycles.total, 'cycles', `streaming pipeline of docs/datapath.md §9, first output at cycle ${head.cycles.firstOutput}`) },
+      { name: 'feature map at the cut', figure: modelled(wireBytes, 'bytes', `${p.cut.shape.join('x')} values, ${formatName(head.format)}, packed 4 per 32-bit word as on the authors' PCIe link`) },
+      { name: head.link ? 'link time (board link)' : 'link time (PCIe Gen2 x4)', figure: link },
+      { name: 'head on this machine', figure: measured(ms('run-head'), 'ms', `wall time of the ${backend.description} here (not the FPGA's time)`) },
+      { name: 'transfer on this machine', figure: measured(ms('transfer'), 'ms', 'pack + unpack + dequantise, wall time here') },
+      { name: `tail on this machine (${p.tail.ep})`, figure: measured(ms('run-tail'), 'ms', `onnxruntime-web ${p.tail.ep} EP on this machine — a different device from the paper's Jetson TX2`) },
+      { name: `GPU-only on this machine (${p.full.ep})`, figure: measured(ms('gpu-only'), 'ms', `full float model, onnxruntime-web ${p.full.ep} EP on this machine`) },
+    ];
+    const provenance: Record<string, Provenance> = Object.fromEntries(table.map((r) => [r.name, r.figure.provenance]));
+    const fallback = [p.tail.fallbackReason, p.full.fallbackReason].filter((x) => x).join('; ') || null;
+    return {
+      model: p.model.id,
+      cut: { index: p.cut.index, tensor: p.cut.tensor, shape: p.cut.shape, bytes: p.cut.bytes, headLayers: p.cut.headLayers },
+      backend: backend.kind, backendDescription: backend.description,
+      hybrid: { top5, logits },
+      gpuOnly: { top5: topK(base, TOP_K, p.labels), logits: base },
+      head: { output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles, formulaCycles: p.formulaCycles },
+      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...p.full.misplacedNodes],
+      timings, table, provenance,
+    };
+  }
+
+  /** Release every ORT session. */
+  async dispose(): Promise<void> {
+    const all = [...this.prepared.values()].map((p) => p.then((x) => x.tail.release()).catch(() => undefined));
+    const fulls = [...this.fullRunners.values()].map((p) => p.then((x) => x.release()).catch(() => undefined));
+    await Promise.all([...all, ...fulls]);
+    this.prepared.clear();
+    this.fullRunners.clear();
+    this.graphs.clear();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The CNN tail (and the GPU-only baseline) on onnxruntime-web. The ORT module is injected so the same code runs in the
+ * page (`onnxruntime-web/webgpu`, WebGPU EP) and in Node (`onnxruntime-web`, wasm EP). Placement is read from ORT's
+ * verbose log on session creation; any node not on the requested EP is reported, and a WebGPU → wasm fallback is
+ * never silent (`fallbackReason`).
+ */
+import type * as OrtModule from 'onnxruntime-web';
+import { withPlacementLog, type Placement } from '../ort/placement';
+
+/** The onnxruntime-web module (either entry point). */
+export type Ort = typeof OrtModule;
+/** Execution providers the tail may run on. */
+export type TailEp = 'webgpu' | 'wasm';
+
+const EP_NAME: Record<TailEp, string> = { webgpu: 'WebGpuExecutionProvider', wasm: 'CPUExecutionProvider' };
+
+/** Error when the tail session cannot be created or run; names the model part and the EP. */
+export class TailError extends Error {
+  override name = 'TailError';
+}
+
+/** A reusable ORT session for one model part. */
+export interface OrtRunner {
+  /** The EP that was asked for. */
+  readonly requestedEp: TailEp;
+  /** The EP the session really runs on. */
+  readonly ep: TailEp;
+  /** Why the requested EP was not used (null when it was). */
+  readonly fallbackReason: string | null;
+  readonly placement: Placement;
+  /** Nodes that ORT placed on another EP than `ep` (e.g. CPU fallback inside a WebGPU session), as logged. */
+  readonly misplacedNodes: readonly string[];
+  readonly inputName: string;
+  readonly outputName: string;
+  /** Run on one float32 input (layout as the model wants: NCHW for tails); resolves to the first output's data. */
+  run(data: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/**
+ * Create a session on `ep`; when `ep` is 'webgpu' and WebGPU cannot be used, fall back to 'wasm' and say why.
+ * `what` names the model part in errors ('tail of squeezenet1.1 at cut 0').
+ */
+export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string): Promise<OrtRunner> {
+  let fallbackReason: string | null = null;
+  let chosen: TailEp = ep;
+  const create = async (e: TailEp) => withPlacementLog(() => ort.InferenceSession.create(bytes, { executionProviders: [e], logSeverityLevel: 0 }));
+  let created: Awaited<ReturnType<typeof create>>;
+  try {
+    created = await create(ep);
+  } catch (err) {
+    if (ep !== 'webgpu') throw new TailError(`${what}: cannot create an onnxruntime-web session on ${ep}: ${(err as Error).message}`);
+    fallbackReason = `WebGPU session failed (${(err as Error).message}); running on the wasm EP instead`;
+    chosen = 'wasm';
+    try {
+      created = await create('wasm');
+    } catch (err2) {
+      throw new TailError(`${what}: cannot create a session on webgpu (${(err as Error).message}) nor on wasm (${(err2 as Error).message})`);
+    }
+  }
+  const session = created.result;
+  const placement = created.placement;
+  const misplacedNodes = Object.entries(placement.nodesByProvider).filter(([k]) => k !== EP_NAME[chosen]).flatMap(([k, v]) => v.map((n) => `${n} on ${k}`));
+  if (placement.allOn && placement.allOn !== EP_NAME[chosen]) misplacedNodes.push(`all nodes on ${placement.allOn}`);
+  const inputName = session.inputNames[0]!;
+  const outputName = session.outputNames[0]!;
+  return {
+    requestedEp: ep, ep: chosen, fallbackReason, placement, misplacedNodes, inputName, outputName,
+    async run(data, dims) {
+      try {
+        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) });
+        const t = out[outputName]!;
+        const res = (t.data as Float32Array).slice();
+        t.dispose?.();
+        return res;
+      } catch (err) {
+        throw new TailError(`${what}: run on ${chosen} failed: ${(err as Error).message}`);
+      }
+    },
+    release: () => session.release(),
+  };
+}

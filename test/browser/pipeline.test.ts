@@ -1,0 +1,75 @@
+/**
+ * The hybrid system in Chromium: DHM head in the emulator worker (comlink), tail and GPU-only baseline on onnxruntime-web's
+ * WebGPU EP (SwiftShader), for the paper's three networks at their earliest cut on the four shared images.
+ */
+import { browserPipelineEnv } from '../../www/platform';
+import { workerBackend, WorkerBackendError } from '../../www/worker-backend';
+import { decodeImageUrl } from '../../www/image';
+import { HybridPipeline, type HybridResult } from '../../src/pipeline/pipeline';
+import { referenceBackend } from '../../src/pipeline/backends';
+import { PAPER_MODELS, SAMPLE_IMAGES } from '../../src/models/registry';
+import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
+import { ok, equal, arraysEqual, rejects } from './util/assert';
+
+const env = browserPipelineEnv({ modelsBase: '/models/', ortWasmUrl: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', threads: 1 });
+const pipeline = new HybridPipeline(env);
+const backend = workerBackend({ workerUrl: '/dist/workers/dhm.worker.js', wasmUrl: '/dist/dhm.wasm' });
+
+function assertTop1Agrees(r: HybridResult, what: string): void {
+  const g = r.gpuOnly.top5;
+  const margin = g[0]!.score - g[1]!.score;
+  const h1 = r.hybrid.top5[0]!.index;
+  if (margin >= 1) equal(h1, g[0]!.index, `${what}: hybrid top-1 ${r.hybrid.top5[0]!.label} vs GPU-only ${g[0]!.label} (margin ${margin.toFixed(2)})`);
+  else ok(g.slice(0, 3).some((x) => x.index === h1), `${what}: hybrid top-1 ${r.hybrid.top5[0]!.label} not in GPU-only top-3 (margin ${margin.toFixed(2)} < 1 logit)`);
+}
+
+describe('hybrid pipeline in Chromium (worker head, WebGPU tail)', () => {
+  after(async () => {
+    await pipeline.dispose();
+    await backend.dispose();
+  });
+
+  for (const id of PAPER_MODELS) {
+    it(`${id} at cut 0: hybrid agrees with GPU-only on the four images, tail entirely on WebGPU, worker = reference bit for bit`, async () => {
+      for (const [name, img] of Object.entries(SAMPLE_IMAGES)) {
+        const image = await decodeImageUrl(`/models/${img.path}`);
+        const r = await pipeline.classify({ modelId: id }, image, backend);
+        console.log(`${id} ${name}: hybrid ${r.hybrid.top5[0]!.label} (${r.hybrid.top5[0]!.score.toFixed(2)}), gpu-only ${r.gpuOnly.top5[0]!.label} (${r.gpuOnly.top5[0]!.score.toFixed(2)})`);
+        assertTop1Agrees(r, `${id} ${name}`);
+        equal(r.tailEp, 'webgpu', 'tail EP');
+        equal(r.fallback, null, 'no fallback');
+        equal(r.misplacedNodes.length, 0, `nodes off WebGPU: ${r.misplacedNodes.join(', ')}`);
+        equal(r.head.cycles.total, r.head.formulaCycles.total, 'emulator cycles = formula');
+        if (name === 'cat') {
+          const p = await pipeline.prepare({ modelId: id });
+          const ref = await referenceBackend().run(p.program, { width: p.program.input.width, height: p.program.input.height, data: (await import('../../src/image/preprocess')).toFrame(image, p.model.preprocessing).data });
+          arraysEqual(r.head.output, ref.output, `${id}: worker vs reference head output`);
+          equal(r.head.cycles.total, ref.cycles.total, 'worker vs reference cycles');
+        }
+      }
+    });
+  }
+
+  it('aborting mid-run rejects with an AbortError and the next run succeeds', async () => {
+    const image = await decodeImageUrl('/models/images/parrot.jpg');
+    const ctrl = new AbortController();
+    const p = pipeline.classify({ modelId: 'squeezenet1.1', cut: 1 }, image, backend, ctrl.signal);
+    setTimeout(() => ctrl.abort(), 20);
+    await rejects(p, (e) => e.name === 'AbortError', 'expected an AbortError');
+    const r = await pipeline.classify({ modelId: 'squeezenet1.1', cut: 1 }, image, backend);
+    equal(r.hybrid.top5[0]!.index, 88, 'parrot → macaw');
+  });
+
+  it('a failing worker (corrupted program) is a typed error and the next run uses a fresh worker', async () => {
+    const p = await pipeline.prepare({ modelId: 'squeezenet1.1' });
+    const conv = p.program.layers[0] as ConvLayer;
+    const corrupted: DhmProgram = { ...p.program, layers: [{ ...conv, weights: conv.weights.subarray(0, 5) }, ...p.program.layers.slice(1)] };
+    const frame = { width: p.program.input.width, height: p.program.input.height, data: new Uint8Array(p.program.input.width * p.program.input.height * 3).fill(128) };
+    const before = backend.workersStarted;
+    const err = await rejects(backend.run(corrupted, frame), (e) => e instanceof WorkerBackendError, 'expected a WorkerBackendError');
+    ok(/weights/.test(err.message), `error should name the field: ${err.message}`);
+    const good = await backend.run(p.program, frame);
+    ok(backend.workersStarted === before + 1, `a fresh worker should have been started (${before} → ${backend.workersStarted})`);
+    equal(good.output.length, p.cut.shape.reduce((a, b) => a * b, 1), 'output size');
+  });
+});

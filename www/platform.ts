@@ -1,0 +1,76 @@
+/**
+ * The pipeline's platform adapter for the browser: models fetched from the server's /models/ folder, onnxruntime-web
+ * (WebGPU EP, wasm as the visible fallback), and the calibration set made from the shared sample images.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import type { PipelineEnv } from '../src/pipeline/pipeline';
+import type { Ort } from '../src/pipeline/tail';
+import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
+import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import { decodeImageUrl } from './image';
+
+/** Options: where models and onnxruntime-web's .wasm are served. */
+export interface BrowserEnvOptions {
+  /** URL prefix of the provisioned models folder (default: `models/` relative to the page). */
+  readonly modelsBase?: string;
+  /** URL of `ort-wasm-simd-threaded.asyncify.wasm` (default: `ort/` relative to the page, as build.mjs lays it out). */
+  readonly ortWasmUrl?: string;
+  /** wasm threads for the wasm EP (default: up to 4 when cross-origin isolated, else 1). */
+  readonly threads?: number;
+  /** Progress callback for downloads: (what, loadedBytes, totalBytes or null). */
+  readonly onProgress?: (what: string, loaded: number, total: number | null) => void;
+}
+
+/** Error for a file the server did not deliver. */
+export class FetchError extends Error {
+  override name = 'FetchError';
+}
+
+async function fetchWithProgress(url: string, what: string, onProgress?: BrowserEnvOptions['onProgress'], signal?: AbortSignal): Promise<Uint8Array> {
+  const res = await fetch(url, signal ? { signal } : {});
+  if (!res.ok) throw new FetchError(`${what}: HTTP ${res.status} for ${url}${res.status === 404 ? ' (run `npm run models` on the server)' : ''}`);
+  const total = Number(res.headers.get('Content-Length')) || null;
+  if (!res.body || !onProgress) return new Uint8Array(await res.arrayBuffer());
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress(what, loaded, total);
+  }
+  const out = new Uint8Array(loaded);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/** Configure onnxruntime-web once and return a PipelineEnv for this page. */
+export function browserPipelineEnv(opts: BrowserEnvOptions = {}): PipelineEnv {
+  const base = new URL(opts.modelsBase ?? 'models/', location.href).href;
+  ort.env.wasm.wasmPaths = { wasm: new URL(opts.ortWasmUrl ?? 'ort/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
+  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+  // ORT reads the level when its runtime initialises; verbose is needed for the placement log (src/ort/placement.ts
+  // filters the chatter outside captures).
+  ort.env.logLevel = 'verbose';
+  const frames = new Map<string, Promise<RgbFrame[]>>();
+  return {
+    ort: ort as unknown as Ort,
+    tailEp: 'webgpu',
+    loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
+    calibrationFrames(model: ModelEntry) {
+      let f = frames.get(model.preprocessing);
+      if (!f) {
+        f = Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(base + img.path), model.preprocessing)));
+        frames.set(model.preprocessing, f);
+        f.catch(() => frames.delete(model.preprocessing));
+      }
+      return f;
+    },
+  };
+}
