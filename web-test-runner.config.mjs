@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 export const CHROME_ARGS = [
@@ -38,6 +39,23 @@ function countReporter() {
   };
 }
 
+/**
+ * onnx-proto ships CommonJS only: serve it to the browser as one ESM bundle (the esbuild builds of page and CLI
+ * handle it on their own).
+ */
+function onnxProtoEsm() {
+  let code = null;
+  return {
+    name: 'onnx-proto-esm',
+    async serve(ctx) {
+      if (!ctx.path.endsWith('/node_modules/onnx-proto/dist/onnx.js')) return undefined;
+      code ??= build({ entryPoints: ['node_modules/onnx-proto/dist/onnx.js'], bundle: true, format: 'esm', platform: 'browser', write: false })
+        .then((r) => r.outputFiles[0].text);
+      return { body: await code, type: 'js' };
+    },
+  };
+}
+
 export default {
   files: 'test/browser/**/*.test.ts',
   nodeResolve: true,
@@ -47,7 +65,7 @@ export default {
   testsStartTimeout: 300_000,
   testsFinishTimeout: 40 * 60_000,
   testFramework: { config: { timeout: 600_000, ui: 'bdd' } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'test/browser/tsconfig.json' })],
+  plugins: [onnxProtoEsm(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'test/browser/tsconfig.json' })],
   middleware: [
     function isolation(ctx, next) {
       ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
