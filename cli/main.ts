@@ -10,6 +10,7 @@ type Command = { readonly summary: string; readonly load: () => Promise<{ run(ar
 export const COMMANDS: Readonly<Record<string, Command>> = {
   cuts: { summary: 'list the legal cut points of a model (head/tail split)', load: () => import('./commands/cuts') },
   split: { summary: 'write head.onnx and tail.onnx for a cut', load: () => import('./commands/split') },
+  reproduce: { summary: 'reproduce the paper with the cost models: cuts × bit widths → report.md, CSV, JSON, SVG', load: () => import('./commands/reproduce') },
   classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 
