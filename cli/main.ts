@@ -11,6 +11,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   cuts: { summary: 'list the legal cut points of a model (head/tail split)', load: () => import('./commands/cuts') },
   split: { summary: 'write head.onnx and tail.onnx for a cut', load: () => import('./commands/split') },
   reproduce: { summary: 'reproduce the paper with the cost models: cuts × bit widths → report.md, CSV, JSON, SVG', load: () => import('./commands/reproduce') },
+  golden: { summary: 'write golden vectors (input frames, expected outputs, cycles) for a board testbench', load: () => import('./commands/golden') },
+  'serial-selftest': { summary: 'run the board-link fault list against the simulated board', load: () => import('./commands/serial-selftest') },
   classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 
