@@ -17,6 +17,7 @@ export function nodePipelineEnv(threads = 1): PipelineEnv {
   return {
     ort: ort as unknown as PipelineEnv['ort'],
     tailEp: 'wasm',
+    checkPlacement: false, // Node's ORT prints its log to stdout, not through console; the wasm EP is CPU-only anyway
     async loadFile(path) {
       const p = join(MODELS_ROOT, path);
       if (!existsSync(p)) throw new ModelNotFoundError(`${p} is missing: run \`npm run models\``);

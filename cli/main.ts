@@ -10,6 +10,8 @@ type Command = { readonly summary: string; readonly load: () => Promise<{ run(ar
 export const COMMANDS: Readonly<Record<string, Command>> = {
   cuts: { summary: 'list the legal cut points of a model (head/tail split)', load: () => import('./commands/cuts') },
   split: { summary: 'write head.onnx and tail.onnx for a cut', load: () => import('./commands/split') },
+  quantize: { summary: 'compile a DHM head and print the per-tensor quantisation report', load: () => import('./commands/quantize') },
+  emulate: { summary: 'run a DHM head on an image (reference|wasm): shape, format, sha256, cycles', load: () => import('./commands/emulate') },
   reproduce: { summary: 'reproduce the paper with the cost models: cuts × bit widths → report.md, CSV, JSON, SVG', load: () => import('./commands/reproduce') },
   golden: { summary: 'write golden vectors (input frames, expected outputs, cycles) for a board testbench', load: () => import('./commands/golden') },
   'serial-selftest': { summary: 'run the board-link fault list against the simulated board', load: () => import('./commands/serial-selftest') },

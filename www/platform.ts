@@ -62,6 +62,7 @@ export function browserPipelineEnv(opts: BrowserEnvOptions = {}): PipelineEnv {
   return {
     ort: ort as unknown as Ort,
     tailEp: 'webgpu',
+    checkPlacement: true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);

@@ -25,6 +25,7 @@ export function resultJson(r: HybridResult): unknown {
     gpuOnly: { top5: r.gpuOnly.top5 },
     head: { shape: r.head.shape, format: r.head.format, cycles: { total: r.head.cycles.total, firstOutput: r.head.cycles.firstOutput }, formulaCycles: { total: r.head.formulaCycles.total, firstOutput: r.head.formulaCycles.firstOutput } },
     tailEp: r.tailEp,
+    placementChecked: r.placementChecked,
     fallback: r.fallback,
     misplacedNodes: r.misplacedNodes,
     timings: r.timings.map((t) => ({ stage: t.stage, ms: Number(t.ms.toFixed(3)), cached: t.cached, provenance: 'measured' })),
@@ -62,12 +63,13 @@ export async function run(argv: string[]): Promise<number> {
     for (let i = 0; i < 5; i++) {
       const h = r.hybrid.top5[i]!;
       const g = r.gpuOnly.top5[i]!;
-      console.log(`  ${i + 1}  ${`${h.label} (${h.score.toFixed(2)})`.slice(0, 40).padEnd(40)} ${g.label} (${g.score.toFixed(2)})`);
+      const short = (l: string): string => l.split(",")[0]!;
+      console.log(`  ${i + 1}  ${`${short(h.label)} (${h.score.toFixed(2)})`.padEnd(40)} ${short(g.label)} (${g.score.toFixed(2)})`);
     }
     console.log('\n  figure                                        value           provenance  source');
     for (const row of r.table) {
       const f = row.figure;
-      console.log(`  ${row.name.padEnd(44)} ${`${Number(f.value.toPrecision(4))} ${f.unit}`.padEnd(15)} ${f.provenance.padEnd(11)} ${f.source}`);
+      console.log(`  ${row.name.padEnd(44)} ${`${Number.isInteger(f.value) ? f.value : Number(f.value.toPrecision(4))} ${f.unit}`.padEnd(15)} ${f.provenance.padEnd(11)} ${f.source}`);
     }
     console.log(`\n  cycles: run ${r.head.cycles.total} (first output ${r.head.cycles.firstOutput}); formula ${r.head.formulaCycles.total} (first output ${r.head.formulaCycles.firstOutput})`);
     return 0;

@@ -109,6 +109,12 @@ export interface ConvLayer extends LayerBase {
   readonly overflow: Overflow;
   readonly activation: Activation;
   readonly weightQuant: WeightQuantMode;
+  /**
+   * Optional (additive in version 1): per output channel, the fractional bits of that channel's weight codes
+   * (per-channel pow2 scales). Absent = every channel uses `fracBits(weightFormat)`. The datapath never reads it
+   * (the scale is already in `shift`); reports and the dequantiser do.
+   */
+  readonly weightFracBits?: Int32Array;
 }
 
 /** Max pooling; padded positions are ignored (−∞). Output format = input format. */
@@ -221,4 +227,36 @@ export interface CycleCounts {
 /** Cycle counts of a whole head: per layer (by layer name, in program order) and of the program output. */
 export interface HeadCycles extends CycleCounts {
   readonly perLayer: readonly ({ readonly layer: string } & CycleCounts)[];
+}
+
+/** Output size of a conv along one axis (docs/datapath.md §3.1): floor((in + padA + padB − dil·(k−1) − 1)/stride) + 1. */
+export function convOutputSize(inSize: number, kernel: number, stride: number, dilation: number, padA: number, padB: number): number {
+  return Math.floor((inSize + padA + padB - dilation * (kernel - 1) - 1) / stride) + 1;
+}
+
+/**
+ * Output size of a max-pool along one axis (docs/datapath.md §7.1): floor or ceil of (in + padA + padB − k)/stride, + 1;
+ * in ceil mode the last window must start inside the image or the leading padding (ONNX/PyTorch rule).
+ */
+export function poolOutputSize(inSize: number, kernel: number, stride: number, padA: number, padB: number, ceilMode: boolean): number {
+  const n = inSize + padA + padB - kernel;
+  let out = (ceilMode ? Math.ceil(n / stride) : Math.floor(n / stride)) + 1;
+  if (ceilMode && (out - 1) * stride >= inSize + padA) out -= 1;
+  return out;
+}
+
+/**
+ * Accumulator width in bits (signed) of a conv that can never overflow (docs/datapath.md §3.2):
+ * b_x' + b_w + ceil(log2(fanIn + 1)), with b_x' = input bits (+1 when the input format is unsigned).
+ */
+export function convAccumulatorBits(layer: ConvLayer, inputFormat: FixedFormat): number {
+  const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
+  const bx = inputFormat.bits + (inputFormat.signed ? 0 : 1);
+  return bx + layer.weightFormat.bits + (fanIn + 1 <= 1 ? 0 : Math.ceil(Math.log2(fanIn + 1)));
+}
+
+/** Largest |bias| code of a conv (one adder-tree leaf, docs/datapath.md §3.2): 2^(b_x' + b_w − 2). */
+export function convBiasBound(layer: ConvLayer, inputFormat: FixedFormat): number {
+  const bx = inputFormat.bits + (inputFormat.signed ? 0 : 1);
+  return 2 ** (bx + layer.weightFormat.bits - 2);
 }

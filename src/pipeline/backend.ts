@@ -11,8 +11,10 @@ export type HeadBackendKind = 'reference' | 'wasm' | 'board';
 export interface LinkMeasurement {
   readonly bytesToBoard: number;
   readonly bytesFromBoard: number;
-  /** Wall time of the transfer, milliseconds, measured here. */
+  /** Time of the transfer, milliseconds, measured here on the clock named by `clockKind`. */
   readonly ms: number;
+  /** 'wall': the real clock (a real port); 'simulated-line': the simulated line's clock (baud-rate pacing of a fake port). */
+  readonly clockKind?: 'wall' | 'simulated-line';
   /** Effective throughput measured here, bytes per second. */
   readonly bytesPerSecond: number;
   /** What the link was ('web-serial @921600 baud', 'simulated serial @921600 baud', …). */

@@ -41,6 +41,8 @@ export interface PipelineEnv {
   readonly ort: Ort;
   /** EP for the tail and the GPU-only baseline ('webgpu' in the page; Node has only 'wasm'). */
   readonly tailEp: TailEp;
+  /** Whether ORT's placement log can be captured through `console` (true in browsers; false in Node). */
+  readonly checkPlacement: boolean;
   /** Read a provisioned file by its path relative to the models folder (e.g. `squeezenet1.1/squeezenet1.1_fp32.onnx`). */
   loadFile(path: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** The calibration set for the quantizer: 8-bit RGB frames prepared with the model's preprocessing. */
@@ -96,6 +98,8 @@ export interface HybridResult {
   readonly tailEp: TailEp;
   readonly fallback: string | null;
   readonly misplacedNodes: readonly string[];
+  /** Whether the placement of every tail node was verified from ORT's log (false in Node). */
+  readonly placementChecked: boolean;
   /** Wall time of every stage, milliseconds (measured here). */
   readonly timings: readonly StageTiming[];
   /** The table of numbers, each with its provenance. */
@@ -154,7 +158,7 @@ export class HybridPipeline {
       const frames = await env.calibrationFrames(model, signal);
       const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
       const [tail, full, labelsText] = await Promise.all([
-        createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`),
+        createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement),
         this.fullRunner(model, bytes),
         env.loadFile(LABEL_FILES[model.labels].path, signal),
       ]);
@@ -182,7 +186,7 @@ export class HybridPipeline {
   private fullRunner(model: ModelEntry, bytes: Uint8Array): Promise<OrtRunner> {
     let r = this.fullRunners.get(model.id);
     if (!r) {
-      r = createOrtRunner(this.env.ort, bytes, this.env.tailEp, `full model ${model.id}`);
+      r = createOrtRunner(this.env.ort, bytes, this.env.tailEp, `full model ${model.id}`, this.env.checkPlacement);
       this.fullRunners.set(model.id, r);
       r.catch(() => this.fullRunners.delete(model.id));
     }
@@ -220,8 +224,11 @@ export class HybridPipeline {
     timings: StageTiming[], wireBytes: number): HybridResult {
     const ms = (s: string): number => timings.filter((t) => t.stage === s).reduce((a, t) => a + t.ms, 0);
     const fpgaMs = (head.cycles.total / (p.clockMHz * 1e3));
-    const link = head.link
-      ? measured(head.link.ms, 'ms', `${head.link.description}: ${head.link.bytesFromBoard + head.link.bytesToBoard} bytes, measured here`)
+    const boardLink = head.link;
+    const link = boardLink
+      ? boardLink.clockKind === 'simulated-line'
+        ? modelled(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes on a simulated serial line (baud-rate pacing, not a real link)`)
+        : measured(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes, measured here on the wall clock`)
       : linkTimeMs(wireBytes, PCIE_GEN2_X4);
     const table: ResultRow[] = [
       { name: 'FPGA head time (TX2+Cyclone 10 GX)', figure: modelled(fpgaMs, 'ms', `${head.cycles.total} cycles (exact, ${backend.kind} backend) / ${p.clockSource}`) },
@@ -242,7 +249,7 @@ export class HybridPipeline {
       hybrid: { top5, logits },
       gpuOnly: { top5: topK(base, TOP_K, p.labels), logits: base },
       head: { output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles, formulaCycles: p.formulaCycles },
-      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...p.full.misplacedNodes],
+      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...p.full.misplacedNodes], placementChecked: p.tail.placementChecked,
       timings, table, provenance,
     };
   }

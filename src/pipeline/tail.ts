@@ -5,7 +5,7 @@
  * never silent (`fallbackReason`).
  */
 import type * as OrtModule from 'onnxruntime-web';
-import { withPlacementLog, type Placement } from '../ort/placement';
+import { parsePlacement, withPlacementLog, type Placement } from '../ort/placement';
 
 /** The onnxruntime-web module (either entry point). */
 export type Ort = typeof OrtModule;
@@ -27,7 +27,10 @@ export interface OrtRunner {
   readonly ep: TailEp;
   /** Why the requested EP was not used (null when it was). */
   readonly fallbackReason: string | null;
+  /** Parsed placement log (empty when `placementChecked` is false). */
   readonly placement: Placement;
+  /** False where ORT's log cannot be captured (Node prints it to stdout itself): placement then was not verified. */
+  readonly placementChecked: boolean;
   /** Nodes that ORT placed on another EP than `ep` (e.g. CPU fallback inside a WebGPU session), as logged. */
   readonly misplacedNodes: readonly string[];
   readonly inputName: string;
@@ -39,12 +42,15 @@ export interface OrtRunner {
 
 /**
  * Create a session on `ep`; when `ep` is 'webgpu' and WebGPU cannot be used, fall back to 'wasm' and say why.
- * `what` names the model part in errors ('tail of squeezenet1.1 at cut 0').
+ * `what` names the model part in errors ('tail of squeezenet1.1 at cut 0'). With `checkPlacement` the session is
+ * created with ORT's verbose log captured from `console` (browsers, workers); Node's ORT writes it to stdout itself.
  */
-export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string): Promise<OrtRunner> {
+export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement = true): Promise<OrtRunner> {
   let fallbackReason: string | null = null;
   let chosen: TailEp = ep;
-  const create = async (e: TailEp) => withPlacementLog(() => ort.InferenceSession.create(bytes, { executionProviders: [e], logSeverityLevel: 0 }));
+  const create = async (e: TailEp) => checkPlacement
+    ? withPlacementLog(() => ort.InferenceSession.create(bytes, { executionProviders: [e], logSeverityLevel: 0 }))
+    : { result: await ort.InferenceSession.create(bytes, { executionProviders: [e] }), placement: parsePlacement([]) };
   let created: Awaited<ReturnType<typeof create>>;
   try {
     created = await create(ep);
@@ -62,10 +68,11 @@ export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, w
   const placement = created.placement;
   const misplacedNodes = Object.entries(placement.nodesByProvider).filter(([k]) => k !== EP_NAME[chosen]).flatMap(([k, v]) => v.map((n) => `${n} on ${k}`));
   if (placement.allOn && placement.allOn !== EP_NAME[chosen]) misplacedNodes.push(`all nodes on ${placement.allOn}`);
+  if (checkPlacement && !placement.allOn && placement.nodeCount === 0) misplacedNodes.push('no placement log seen: placement unknown');
   const inputName = session.inputNames[0]!;
   const outputName = session.outputNames[0]!;
   return {
-    requestedEp: ep, ep: chosen, fallbackReason, placement, misplacedNodes, inputName, outputName,
+    requestedEp: ep, ep: chosen, fallbackReason, placement, placementChecked: checkPlacement, misplacedNodes, inputName, outputName,
     async run(data, dims) {
       try {
         const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) });

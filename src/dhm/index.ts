@@ -1,0 +1,26 @@
+/**
+ * The DHM datapath — API summary (environment-neutral; normative prose in docs/datapath.md):
+ *
+ *   program.ts   DhmProgram contract: layers conv/maxpool/add/wire, FixedFormat (FIXED<b,i>/UFIXED<b,i>),
+ *                Rounding/Overflow/Activation, layerLatencyCycles, convOutputSize/poolOutputSize, convAccumulatorBits
+ *   validateProgram(p)                  throws DhmProgramError(layer, field, expected, got)
+ *   compileHead(headGraph, {preprocessing, calibrationFrames, bits?, weightBits?, rounding?, overflow?, weightQuant?,
+ *               perChannel?, range?, overrides?}) → {program, report, floatHead, options}       (quantize.ts)
+ *   lowerHead(headGraph, preprocessing) → FloatHead; evalFloatHead(floatHead, frame) → streams     (float.ts)
+ *   runReference(program, frame HWC RGB uint8, {keepStreams?}) → {output Int32Array NCHW, streams?, cycles}
+ *   formulaCycles(program) → HeadCycles (analytic, equals the emulator's counts)                  (cycles.ts)
+ *   dequantize(codes, format) → Float32Array NCHW; dequantizeOutput(program, output)             (dequantize.ts)
+ *   randomProgram(seed, opts?) / randomConvProgram / randomFrame — seeded valid programs for tests (random.ts)
+ *   roundShift / activate / overflowTo — the scalar arithmetic of §4–§6                           (reference.ts)
+ */
+export * from './program';
+export { DhmProgramError, validateProgram } from './validate';
+export { runReference, referenceCycles, roundShift, activate, overflowTo, type ReferenceResult } from './reference';
+export { formulaCycles } from './cycles';
+export { dequantize, dequantizeOutput } from './dequantize';
+export { lowerHead, evalFloatHead, UnsupportedHeadOpError, type FloatHead, type FloatLayer, type FloatStream } from './float';
+export {
+  compileHead, calibrate, chooseFormat, quantReport, formatReport, QuantizeError, DEFAULT_QUANT_OPTIONS,
+  type CalibrationStats, type CompileOptions, type CompileResult, type LayerOverride, type QuantOptions, type QuantReport, type TensorReport,
+} from './quantize';
+export { randomProgram, randomConvProgram, randomFrame, Rng, ROUNDINGS, OVERFLOWS, ACTIVATIONS, type RandomProgramOptions } from './random';
