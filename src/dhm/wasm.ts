@@ -310,6 +310,7 @@ class Emulator implements DhmEmulator {
       } else if (layer.kind === 'wire') {
         modes.push(0);
         intRq.push(undefined);
+        scratchBytes = Math.max(scratchBytes, info(layer.output).channels * 5 * 4 + 16); // wire.ts source table
         ptrs.sourceInput = arr(layer.sourceInput);
         ptrs.sourceChannel = arr(layer.sourceChannel);
         ptrs.shifts = arr(layer.shifts);
@@ -457,7 +458,9 @@ class Emulator implements DhmEmulator {
  * Picks the conv datapath (docs/emulator.md §Datapaths). The SIMD paths accumulate in i32, so they are taken only
  * when the worst case over every output channel, |bias[o]| + max|x| · Σ|W[o]|, is below 2^31 (then i32 holds
  * every partial sum exactly, whatever the summation order), and — for wrap with a left shift — when the shifted
- * accumulator still fits i32. dot16 also needs every input and pad code to fit i16.
+ * accumulator still fits i32. dot16 also needs every input and pad code to fit i16; with groups = 1 and
+ * dilationW = 1 it reads windows in place from a padded i16 image (dot16-rows), else it gathers them per pixel.
+ * `output` is unused today (the output format never limits the choice); kept so callers need not change.
  */
 export function chooseConvDatapath(layer: ConvLayer, input: StreamInfo, output: StreamInfo): ConvDatapath {
   const r = formatRange(input.format);

@@ -1,0 +1,110 @@
+// Neighbourhood extractor (the KxK window register array fed by the line buffers): for one output pixel it
+// presents the kernelH x kernelW x (inChannels/groups) input values the block's multipliers see, with padding
+// positions generated (conv: the per-channel pad value; maxpool: ignored).
+
+import { rowAddress } from './line_buffer';
+import { S_CHANNELS, S_SIGNED, S_WIDTH, loadValue, word } from './stream';
+
+/**
+ * Exact window of a conv output pixel for group `g`, as i64 values in OIHW tap order (ci, ky, kx) — the order of
+ * one weight row — written to `dst` (fanIn i64). `padValue` points at the per-input-channel pad codes (i32).
+ */
+export function windowExact(
+  inS: usize, g: i32, cinG: i32, oy: i32, ox: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padT: i32, padL: i32,
+  padValue: usize, dst: usize,
+): void {
+  const inW = word(inS, S_WIDTH), C = word(inS, S_CHANNELS);
+  const signed = word(inS, S_SIGNED) != 0;
+  const c0 = g * cinG;
+  for (let ky = 0; ky < kh; ky++) {
+    const row = rowAddress(inS, oy * sh - padT + ky * dh);
+    for (let kx = 0; kx < kw; kx++) {
+      const x = ox * sw - padL + kx * dw;
+      const inside = row != 0 && x >= 0 && x < inW;
+      const px = row + ((<usize>x * <usize>C) << 2);
+      for (let ci = 0; ci < cinG; ci++) {
+        const v: i64 = inside
+          ? loadValue(px + (<usize>(c0 + ci) << 2), signed)
+          : <i64>load<i32>(padValue + (<usize>(c0 + ci) << 2));
+        store<i64>(dst + (<usize>((ci * kh + ky) * kw + kx) << 3), v);
+      }
+    }
+  }
+}
+
+/**
+ * Window of a conv output pixel for group `g` as i16 codes in (ky, kx, ci) tap order, for the i16 dot-product
+ * path; an odd tap count gets one zero tap so the window is a whole number of i16 pairs. `padValue16` points
+ * at per-input-channel pad codes as i16. Values are known to fit i16 (mode selection). Channels are moved 8 at
+ * a time (two i32x4 loads narrowed to one i16x8 store); a store may run up to 14 bytes past a tap's channels,
+ * which the next tap overwrites — the caller provides 32 bytes of slack after `dst`, the stream and the pad
+ * codes 64 / 32 bytes of readable slack.
+ */
+export function windowI16(
+  inS: usize, g: i32, cinG: i32, oy: i32, ox: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padT: i32, padL: i32,
+  padValue16: usize, dst: usize,
+): void {
+  const inW = word(inS, S_WIDTH), C = word(inS, S_CHANNELS);
+  const c0 = g * cinG;
+  const tapBytes = <usize>cinG << 1;
+  const pad = padValue16 + (<usize>c0 << 1);
+  let d = dst;
+  const x0 = ox * sw - padL;
+  if (dw == 1 && cinG == C && x0 >= 0 && x0 + kw <= inW) {
+    // Window columns all inside and contiguous (dilation 1, all channels): each window row is one run of
+    // kernelW·C consecutive stream words (HWC), narrowed 8 at a time.
+    const runBytes = <usize>(kw * C) << 1;
+    for (let ky = 0; ky < kh; ky++) {
+      const row = rowAddress(inS, oy * sh - padT + ky * dh);
+      if (row != 0) {
+        let src = row + (<usize>(x0 * C) << 2);
+        const end = d + runBytes;
+        for (let e = d; e < end; e += 16) {
+          v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
+          src += 32;
+        }
+        d = end;
+      } else {
+        for (let kx = 0; kx < kw; kx++) {
+          let src = pad;
+          let e = d;
+          for (let ci = 0; ci < cinG; ci += 8) {
+            v128.store(e, v128.load(src));
+            src += 16;
+            e += 16;
+          }
+          d += tapBytes;
+        }
+      }
+    }
+    store<i16>(d, 0);
+    return;
+  }
+  for (let ky = 0; ky < kh; ky++) {
+    const row = rowAddress(inS, oy * sh - padT + ky * dh);
+    for (let kx = 0; kx < kw; kx++) {
+      const x = ox * sw - padL + kx * dw;
+      if (row != 0 && x >= 0 && x < inW) {
+        let src = row + ((<usize>x * <usize>C + <usize>c0) << 2);
+        let e = d;
+        for (let ci = 0; ci < cinG; ci += 8) {
+          v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
+          src += 32;
+          e += 16;
+        }
+      } else {
+        let src = pad;
+        let e = d;
+        for (let ci = 0; ci < cinG; ci += 8) {
+          v128.store(e, v128.load(src));
+          src += 16;
+          e += 16;
+        }
+      }
+      d += tapBytes;
+    }
+  }
+  store<i16>(d, 0); // the zero tap of an odd window (harmless otherwise: past the last pair)
+}
