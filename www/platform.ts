@@ -55,9 +55,8 @@ export function browserPipelineEnv(opts: BrowserEnvOptions = {}): PipelineEnv {
   const base = new URL(opts.modelsBase ?? 'models/', location.href).href;
   ort.env.wasm.wasmPaths = { wasm: new URL(opts.ortWasmUrl ?? 'ort/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
   ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
-  // ORT reads the level when its runtime initialises; verbose is needed for the placement log (src/ort/placement.ts
-  // filters the chatter outside captures).
-  ort.env.logLevel = 'verbose';
+  // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
+  ort.env.logLevel = 'warning';
   const frames = new Map<string, Promise<RgbFrame[]>>();
   return {
     ort: ort as unknown as Ort,

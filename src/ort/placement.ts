@@ -59,6 +59,8 @@ interface Listener {
 const listeners = new Set<Listener>();
 const ORT_CHATTER = /^\d{4}-\d\d-\d\d [\d:.]+ \[[VI]:onnxruntime/;
 let hooked = false;
+let inShaderDump = false;
+let afterShaderDump = false;
 
 /**
  * Replace the console methods once, for good, with wrappers that feed the active listeners. It must be permanent:
@@ -74,7 +76,15 @@ function hookConsole(): void {
     console[m] = (...args: unknown[]) => {
       let silent = false;
       const line = args.map(String).join(' ');
-      // ORT's verbose/info lines are only wanted while a placement is being captured.
+      // ORT's verbose/info lines are only wanted while a placement is being captured; the WebGPU EP's shader
+      // dumps (one console call per line, between '=== WebGPU Shader code … Start' and '… End ===') never are.
+      if (inShaderDump || line.startsWith('=== WebGPU Shader code')) {
+        inShaderDump = !/End ===\s*$/.test(line);
+        afterShaderDump = !inShaderDump;
+        return;
+      }
+      if (afterShaderDump && line.trim() === '') return; // the blank line ORT prints after each dump
+      afterShaderDump = false;
       if (!listeners.size && ORT_CHATTER.test(line)) return;
       if (listeners.size) {
         for (const l of listeners) {

@@ -157,11 +157,10 @@ export class HybridPipeline {
     const q = await runStage('quantize-head', timings, signal, async () => {
       const frames = await env.calibrationFrames(model, signal);
       const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
-      const [tail, full, labelsText] = await Promise.all([
-        createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement),
-        this.fullRunner(model, bytes),
-        env.loadFile(LABEL_FILES[model.labels].path, signal),
-      ]);
+      // Sessions are created one after the other: onnxruntime-web 1.30 hangs when two WebGPU sessions initialise at once.
+      const tail = await createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
+      const full = await this.fullRunner(model, bytes);
+      const labelsText = await env.loadFile(LABEL_FILES[model.labels].path, signal);
       return { compiled, tail, full, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
     });
     const clock = CYCLONE10GX_10CX220.clockMHz;

@@ -48,9 +48,17 @@ export interface OrtRunner {
 export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement = true): Promise<OrtRunner> {
   let fallbackReason: string | null = null;
   let chosen: TailEp = ep;
-  const create = async (e: TailEp) => checkPlacement
-    ? withPlacementLog(() => ort.InferenceSession.create(bytes, { executionProviders: [e], logSeverityLevel: 0 }))
-    : { result: await ort.InferenceSession.create(bytes, { executionProviders: [e] }), placement: parsePlacement([]) };
+  const create = async (e: TailEp) => {
+    if (!checkPlacement) return { result: await ort.InferenceSession.create(bytes, { executionProviders: [e] }), placement: parsePlacement([]) };
+    // Verbose only while the session is created (placement log); at run time verbose would dump every WebGPU shader.
+    const level = ort.env.logLevel;
+    ort.env.logLevel = 'verbose';
+    try {
+      return await withPlacementLog(() => ort.InferenceSession.create(bytes, { executionProviders: [e], logSeverityLevel: 0 }));
+    } finally {
+      ort.env.logLevel = level;
+    }
+  };
   let created: Awaited<ReturnType<typeof create>>;
   try {
     created = await create(ep);
@@ -75,7 +83,7 @@ export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, w
     requestedEp: ep, ep: chosen, fallbackReason, placement, placementChecked: checkPlacement, misplacedNodes, inputName, outputName,
     async run(data, dims) {
       try {
-        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) });
+        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) }, { logSeverityLevel: 3 });
         const t = out[outputName]!;
         const res = (t.data as Float32Array).slice();
         t.dispose?.();
