@@ -64,6 +64,10 @@ describe('board CLI', () => {
       assert.equal(readFileSync(join(out, v.packed.file)).length, 64 * 111 * 111);
       assert.equal(j.replay[0].bitIdentical, true);
       assert.equal(v.cycles.total, manifest.program.formulaCycles.total, 'run cycles equal the formula');
+      // The golden checksum is the one `hybrid-dhm emulate … --json` prints for the same model, cut and image.
+      const em = await capture(() => import('../../cli/commands/emulate'), ['squeezenet1.1', '--cut', '0', '--image', join(ROOT, 'models', 'images', 'cat.bmp'), '--backend', 'wasm', '--json']);
+      assert.equal(em.code, 0, em.out.slice(-2000));
+      assert.equal(JSON.parse(em.out.slice(em.out.indexOf('{'))).sha256, v.expected.sha256, 'golden sha256 = emulate --json sha256');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
