@@ -14,7 +14,7 @@ import type { Graph, GraphNode, Tensor } from '../graph/types';
 import { windowOf, attrInt, attrInts } from '../graph/shapes';
 import { recipeNormalisation } from '../image/preprocess';
 import type { Preprocessing } from '../models/registry';
-import type { Activation } from './program';
+import type { Activation, ConvGeometry } from './program';
 
 /** An ONNX node the DHM compiler cannot map onto a DHM block. */
 export class UnsupportedHeadOpError extends Error {
@@ -33,24 +33,11 @@ export interface FloatStream {
   readonly tensor: string;
 }
 
-export interface FloatConv {
+export interface FloatConv extends ConvGeometry {
   readonly kind: 'conv';
   readonly name: string;
   readonly input: string;
   readonly output: string;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly kernelH: number;
-  readonly kernelW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly padBottom: number;
-  readonly padRight: number;
-  readonly groups: number;
   /** OIHW float weights (first layer: folded, input channels in pixel R,G,B order). */
   readonly weights: Float64Array;
   readonly bias: Float64Array;

@@ -73,15 +73,8 @@ interface LayerBase {
   readonly output: string;
 }
 
-/**
- * Convolution with constant weights (also depthwise / grouped), bias, re-quantisation and activation.
- * acc[o] = Σ_{i,ky,kx} x[g·Cin/groups + i][oy·sh - padTop + ky·dh][ox·sw - padLeft + kx·dw] · W[o][i][ky][kx] + bias[o]
- *   where out-of-image positions read `padValue[channel]` (0 except for the first layer, see datapath.md);
- * y[o] = overflow(activation(round(acc[o] >> shift[o]))) in `outFormat`.
- */
-export interface ConvLayer extends LayerBase {
-  readonly kind: 'conv';
-  readonly input: string;
+/** Shape of a convolution: channels, kernel, stride, dilation, zero/pad-value padding (pixels), groups. */
+export interface ConvGeometry {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelH: number;
@@ -95,6 +88,17 @@ export interface ConvLayer extends LayerBase {
   readonly padBottom: number;
   readonly padRight: number;
   readonly groups: number;
+}
+
+/**
+ * Convolution with constant weights (also depthwise / grouped), bias, re-quantisation and activation.
+ * acc[o] = Σ_{i,ky,kx} x[g·Cin/groups + i][oy·sh - padTop + ky·dh][ox·sw - padLeft + kx·dw] · W[o][i][ky][kx] + bias[o]
+ *   where out-of-image positions read `padValue[channel]` (0 except for the first layer, see datapath.md);
+ * y[o] = overflow(activation(round(acc[o] >> shift[o]))) in `outFormat`.
+ */
+export interface ConvLayer extends LayerBase, ConvGeometry {
+  readonly kind: 'conv';
+  readonly input: string;
   /** Integer pad value per input channel (length inChannels), in the input stream's codes. */
   readonly padValue: Int32Array;
   /** OIHW: outChannels × (inChannels/groups) × kernelH × kernelW integer weights. */

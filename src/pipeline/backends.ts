@@ -13,35 +13,30 @@ function shapeOf(program: DhmProgram): [number, number, number] {
   return [s.channels, s.height, s.width];
 }
 
-/** The TypeScript reference executor (src/dhm/reference.ts): clarity over speed. */
-export function referenceBackend(): HeadBackend {
+/** A backend that runs `exec` on the calling thread, timing it and honouring the abort signal before and after. */
+function inProcessBackend(kind: 'reference' | 'wasm', description: string,
+  exec: (program: DhmProgram, frame: Uint8Array) => { output: Int32Array; cycles: HeadResult['cycles'] }): HeadBackend {
   return {
-    kind: 'reference',
-    description: 'TypeScript reference executor',
+    kind,
+    description,
     async run(program, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult> {
       if (signal?.aborted) throw abortError(signal);
       const t0 = performance.now();
-      const r = runReference(program, frame.data);
+      const r = exec(program, frame.data);
       if (signal?.aborted) throw abortError(signal);
-      return { output: r.output, shape: shapeOf(program), format: program.streams[program.output]!.format, cycles: r.cycles, backend: 'reference', wallMs: performance.now() - t0 };
+      return { output: r.output, shape: shapeOf(program), format: program.streams[program.output]!.format, cycles: r.cycles, backend: kind, wallMs: performance.now() - t0 };
     },
     async dispose() {},
   };
 }
 
+/** The TypeScript reference executor (src/dhm/reference.ts): clarity over speed. */
+export function referenceBackend(): HeadBackend {
+  return inProcessBackend('reference', 'TypeScript reference executor', (program, frame) => runReference(program, frame));
+}
+
 /** The Wasm emulator on the calling thread, from the bytes (or compiled module) of dist/dhm.wasm. */
 export async function wasmInProcessBackend(source: DhmWasmSource): Promise<HeadBackend> {
   const emu: DhmEmulator = await createEmulator(source);
-  return {
-    kind: 'wasm',
-    description: 'Wasm emulator (in process)',
-    async run(program, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult> {
-      if (signal?.aborted) throw abortError(signal);
-      const t0 = performance.now();
-      const r = emu.run(program, frame.data);
-      if (signal?.aborted) throw abortError(signal);
-      return { output: r.output, shape: shapeOf(program), format: program.streams[program.output]!.format, cycles: r.cycles, backend: 'wasm', wallMs: performance.now() - t0 };
-    },
-    async dispose() {},
-  };
+  return inProcessBackend('wasm', 'Wasm emulator (in process)', (program, frame) => emu.run(program, frame));
 }
