@@ -31,7 +31,7 @@ import { packFeatureMap, unpackFeatureMap, packedBytes } from '../board/featurem
 import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
 import { linkTimeMs } from '../cost/link';
 import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
-import type { HeadBackend, HeadBackendKind, HeadResult } from './backend';
+import { abortError, type HeadBackend, type HeadBackendKind, type HeadResult } from './backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
 import { runStage, StageError, type StageTiming } from './stages';
 
@@ -157,8 +157,12 @@ export class HybridPipeline {
     const q = await runStage('quantize-head', timings, signal, async () => {
       const frames = await env.calibrationFrames(model, signal);
       const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
-      // Sessions are created one after the other: onnxruntime-web 1.30 hangs when two WebGPU sessions initialise at once.
+      // Sessions are created one after the other (src/pipeline/tail.ts serialises every creation).
       const tail = await createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
+      if (signal?.aborted) {
+        await tail.release(); // the run was cancelled while the session was being created: nobody will use it
+        throw abortError(signal);
+      }
       const full = await this.fullRunner(model, bytes);
       const labelsText = await env.loadFile(LABEL_FILES[model.labels].path, signal);
       return { compiled, tail, full, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };

@@ -45,7 +45,19 @@ export interface OrtRunner {
  * `what` names the model part in errors ('tail of squeezenet1.1 at cut 0'). With `checkPlacement` the session is
  * created with ORT's verbose log captured from `console` (browsers, workers); Node's ORT writes it to stdout itself.
  */
-export async function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement = true): Promise<OrtRunner> {
+/**
+ * Session creations are serialised: onnxruntime-web 1.30 hangs when two WebGPU sessions initialise at once, which
+ * also happens when an aborted run's creation is still in flight as the next run starts.
+ */
+let creationQueue: Promise<unknown> = Promise.resolve();
+
+export function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement = true): Promise<OrtRunner> {
+  const next = creationQueue.then(() => createOrtRunnerNow(ort, bytes, ep, what, checkPlacement));
+  creationQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function createOrtRunnerNow(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement: boolean): Promise<OrtRunner> {
   let fallbackReason: string | null = null;
   let chosen: TailEp = ep;
   const create = async (e: TailEp) => {
