@@ -1,7 +1,8 @@
 /**
  * Benchmark (measured): throughput of the bit-exact Wasm DHM emulator (dist/dhm.wasm) on the first-layer head of
  * each network, against onnxruntime-web's wasm EP running the same head as a float ONNX model, single thread,
- * in the same Node process, printed as a ratio of MAC/s.
+ * in the same Node process, printed as a ratio of MAC/s. Head building, MAC count and statistics are shared with the
+ * Chromium run (bench/emulator-browser.ts, driven by bench/chromium.mjs) through bench/heads.ts.
  *
  * Heads: squeezenet1.1 conv1+relu, mobilenetv2 conv1+relu6, shufflenetv2 conv1+relu — cut 0 of each model
  * (src/graph listCuts), compiled to a DhmProgram with the default 8-bit options (src/dhm/quantize.ts, calibrated on
@@ -13,11 +14,13 @@
  * into a reused output array (`run(..., { output })`; ORT's wasm EP has no equivalent for CPU outputs and is timed
  * as before). The emulator's figures include its data-valid/cycle emulation of every pixel.
  *
- * Scaling (measured): the same heads in 1 and in 2 Node worker_threads at once (each its own emulator instance,
- * reused output, 30 warm-up then 10·`runs` frames each); aggregate frames/s of 2 workers over 1 worker. The machine's 2 cores are
+ * Scaling (measured): `frames` frames of each head split evenly over 1 and over 2 Node worker_threads started together
+ * (each its own emulator instance, reused output, 30 warm-up frames first), 1 worker then 2 workers repeated `rounds`
+ * times; median aggregate frames/s of 2 workers over that of 1 worker. A control row runs the same harness on a pure-JS
+ * integer loop (no emulator): when it does not reach ~2x either, the machine had no free core for the 2nd worker. The machine's 2 cores are
  * shared with other processes, so this is an upper-bounded, noisy figure.
  *
- * Usage: `node --expose-gc --import tsx bench/emulator.ts [--runs 30] [--rounds 3] [--warmup 5] [--wasm dist/dhm.wasm] [--no-workers] [--json]`
+ * Usage: `node --expose-gc --import tsx bench/emulator.ts [--runs 30] [--rounds 3] [--warmup 5] [--frames 240] [--wasm dist/dhm.wasm] [--no-workers] [--json]`
  * (run `npm run build` or `npx asc wasm-dhm/index.ts --config wasm-dhm/asconfig.json --target release` first).
  * Each head: warm-up runs, then `rounds` rounds (over all heads, so a burst of load from other processes does not
  * hit one head only) of `runs` timed runs per side, side after side; the median per-run time over all rounds is
@@ -30,13 +33,9 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import * as ort from 'onnxruntime-web';
 import { createEmulator, type DhmEmulator } from '../src/dhm/wasm';
-import { runReference } from '../src/dhm/reference';
-import { compileHead } from '../src/dhm/quantize';
 import type { DhmProgram } from '../src/dhm/program';
-import { loadGraph, listCuts, splitAt, splitToOnnx } from '../src/graph/index';
-import { MODELS, type ModelId } from '../src/models/registry';
-import { decodeBmp } from '../src/image/bmp';
-import { frameToTensor, toFrame } from '../src/image/preprocess';
+import { HEADS, SAMPLE_IMAGES, buildHead, checkBitExact, idleCores, iqr, median, modelPath } from './heads';
+import type { ModelId } from '../src/models/registry';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -46,34 +45,22 @@ const opt = (name: string, dflt: string): string => {
 const RUNS = Number(opt('runs', '30'));
 const ROUNDS = Number(opt('rounds', '3'));
 const WARMUP = Number(opt('warmup', '5'));
+const FRAMES = Number(opt('frames', '240'));
 const WASM = resolve(opt('wasm', 'dist/dhm.wasm'));
 const JSON_OUT = args.includes('--json');
 const ROOT = resolve('.');
-
-const HEADS: readonly { readonly model: ModelId; readonly label: string }[] = [
-  { model: 'squeezenet1.1', label: 'squeezenet1.1 conv1+relu' },
-  { model: 'mobilenetv2', label: 'mobilenetv2 conv1+relu6' },
-  { model: 'shufflenetv2', label: 'shufflenetv2 conv1+relu' },
-];
-
-function headMacs(program: DhmProgram): number {
-  let macs = 0;
-  for (const l of program.layers) {
-    if (l.kind !== 'conv') continue;
-    const o = program.streams[l.output]!;
-    macs += o.channels * o.height * o.width * (l.inChannels / l.groups) * l.kernelH * l.kernelW;
+/** 1-minute load average, as text (the 2 cores are shared with other processes). */
+const load = (): string => os.loadavg()[0]!.toFixed(2);
+/** Idle cores over the next second while this process waits (Linux /proc/stat; null elsewhere): how much CPU is free. */
+async function freeCores(): Promise<number | null> {
+  try {
+    const a = readFileSync('/proc/stat', 'utf8');
+    await new Promise((r) => setTimeout(r, 1000));
+    return idleCores(a, readFileSync('/proc/stat', 'utf8'), os.cpus().length);
+  } catch {
+    return null;
   }
-  return macs;
 }
-
-const quantile = (xs: readonly number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (i - lo);
-};
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
-const iqr = (xs: readonly number[]): string => `${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)}`;
 
 interface Head {
   readonly label: string;
@@ -91,26 +78,14 @@ interface Head {
 }
 
 async function setup(emulator: DhmEmulator, model: ModelId, label: string): Promise<Head> {
-  const m = MODELS.find((x) => x.id === model)!;
-  const g = loadGraph(readFileSync(resolve(ROOT, 'models', m.file.path)));
-  const cuts = listCuts(g);
-  const frames = ['cat.bmp', 'dragonfly.bmp'].map((f) => toFrame(decodeBmp(readFileSync(resolve(ROOT, 'models/images', f)), f), m.preprocessing));
-  const { program } = compileHead(splitAt(g, 0, cuts).head, {
-    preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex: 0,
-  });
-  const frame = frames[0]!.data;
-  // Bit-exactness gate: the timed emulator must equal the reference executor on this head.
-  const check = emulator.run(program, frame);
-  const ref = runReference(program, frame);
-  if (check.output.length !== ref.output.length || check.output.some((v, i) => v !== ref.output[i])) {
-    throw new Error(`${label}: emulator output differs from the reference executor — refusing to benchmark`);
-  }
-  const session = await ort.InferenceSession.create(splitToOnnx(g, 0).head, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const t = frameToTensor(frames[0]!, m.preprocessing);
-  const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', t.data, [...t.dims]) };
+  const b = buildHead(model, label, readFileSync(resolve(ROOT, 'models', modelPath(model))),
+    SAMPLE_IMAGES.map((f) => readFileSync(resolve(ROOT, 'models/images', f))));
+  const cycles = checkBitExact(emulator, b);
+  const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) };
   return {
-    label, cut: cuts[0]!.tensor, program, frame, session, feeds, macs: headMacs(program), cycles: check.cycles.total,
-    reused: new Int32Array(check.output.length), te: [], tr: [], to: [],
+    label, cut: b.cut, program: b.program, frame: b.frame, session, feeds, macs: b.macs, cycles,
+    reused: new Int32Array(emulator.run(b.program, b.frame).output.length), te: [], tr: [], to: [],
   };
 }
 
@@ -148,13 +123,24 @@ const WORKER_SOURCE = `
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEmulator } from './wasm-entry.mjs';
 const { wasm, program, frame, runs, warmup } = workerData;
-const emu = await createEmulator(wasm);
-const out = new Int32Array(emu.run(program, frame).output.length);
-for (let i = 0; i < warmup; i++) emu.run(program, frame, { output: out });
+let step;
+if (program === null) {
+  // control: a pure-JS integer loop (about 1 ms of one core per frame, no memory traffic)
+  step = () => {
+    let acc = 1;
+    for (let k = 0; k < 1_500_000; k++) acc = (Math.imul(acc, 1103515245) + 12345) | 0;
+    globalThis.__sink = acc;
+  };
+} else {
+  const emu = await createEmulator(wasm);
+  const out = new Int32Array(emu.run(program, frame).output.length);
+  step = () => emu.run(program, frame, { output: out });
+}
+for (let i = 0; i < warmup; i++) step();
 parentPort.postMessage('ready');
 parentPort.once('message', () => {
   const t0 = performance.now();
-  for (let i = 0; i < runs; i++) emu.run(program, frame, { output: out });
+  for (let i = 0; i < runs; i++) step();
   parentPort.postMessage(performance.now() - t0);
 });
 `;
@@ -167,9 +153,10 @@ async function workerScript(): Promise<string> {
   return join(dir, 'worker.mjs');
 }
 
-/** Frames/s of `n` workers running `runs` frames each, started together. */
-async function workersFps(script: string, wasm: Uint8Array, h: Head, n: number, runs: number): Promise<number> {
-  const ws = Array.from({ length: n }, () => new Worker(script, { workerData: { wasm, program: h.program, frame: h.frame, runs, warmup: Math.max(WARMUP, 30) } }));
+/** Frames/s of `n` workers running `frames` frames in total (split evenly), started together. */
+async function workersFps(script: string, wasm: Uint8Array, h: Head | null, n: number, frames: number): Promise<number> {
+  const runs = Math.floor(frames / n);
+  const ws = Array.from({ length: n }, () => new Worker(script, { workerData: { wasm, program: h?.program ?? null, frame: h?.frame ?? null, runs, warmup: Math.max(WARMUP, 30) } }));
   try {
     await Promise.all(ws.map((w) => new Promise<void>((res, rej) => { w.once('message', () => res()); w.once('error', rej); })));
     const t0 = performance.now();
@@ -213,21 +200,47 @@ async function main(): Promise<void> {
       );
     }
   }
+  let control: Record<string, unknown> | undefined;
   if (!args.includes('--no-workers')) {
     const script = await workerScript();
     const wasm = new Uint8Array(readFileSync(WASM));
-    for (const [i, h] of heads.entries()) {
-      const one = await workersFps(script, wasm, h, 1, RUNS * 10);
-      const two = await workersFps(script, wasm, h, 2, RUNS * 10);
-      (rows[i] as Record<string, unknown>).workers = { oneFps: one, twoFps: two, scaling: two / one };
+    const scaling = async (h: Head | null): Promise<{ one: number; two: number; ones: number[]; twos: number[] }> => {
+      const ones: number[] = [];
+      const twos: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        ones.push(await workersFps(script, wasm, h, 1, FRAMES));
+        twos.push(await workersFps(script, wasm, h, 2, FRAMES));
+      }
+      return { one: median(ones), two: median(twos), ones, twos };
+    };
+    {
+      // control: the same harness on a pure-JS loop shows how much a 2nd worker can get from the machine right now
+      const load1 = load();
+      const idle = await freeCores();
+      const c = await scaling(null);
+      control = { frames: FRAMES, rounds: ROUNDS, oneFps: c.one, twoFps: c.two, scaling: c.two / c.one, loadAverage1m: Number(load1), idleCoresBefore: idle };
       if (!JSON_OUT) {
-        console.log(`${h.label.padEnd(26)} workers: 1 → ${one.toFixed(0)} frames/s (${(one * h.macs / 1e9).toFixed(2)} GMAC/s), ` +
-          `2 → ${two.toFixed(0)} frames/s (${(two * h.macs / 1e9).toFixed(2)} GMAC/s), scaling ${(two / one).toFixed(2)}x`);
+        console.log(`${'control: JS integer loop'.padEnd(26)} workers (${FRAMES} frames x ${ROUNDS} rounds): 1 → ${c.one.toFixed(0)} frames/s, 2 → ${c.two.toFixed(0)} frames/s, ` +
+          `scaling 2w/1w ${(c.two / c.one).toFixed(2)}x (load average ${load1}; ${idle === null ? '?' : idle.toFixed(2)} of ${os.cpus().length} cores idle just before)`);
+      }
+    }
+    for (const [i, h] of heads.entries()) {
+      const load1 = load();
+      const idle = await freeCores();
+      const { one, two, ones, twos } = await scaling(h);
+      const load2 = load();
+      (rows[i] as Record<string, unknown>).workers = {
+        frames: FRAMES, rounds: ROUNDS, oneFps: one, twoFps: two, scaling: two / one, oneFpsAll: ones, twoFpsAll: twos, loadAverage1m: [Number(load1), Number(load2)], idleCoresBefore: idle,
+      };
+      if (!JSON_OUT) {
+        console.log(`${h.label.padEnd(26)} workers (${FRAMES} frames x ${ROUNDS} rounds): 1 → ${one.toFixed(0)} frames/s (${(one * h.macs / 1e9).toFixed(2)} GMAC/s), ` +
+          `2 → ${two.toFixed(0)} frames/s (${(two * h.macs / 1e9).toFixed(2)} GMAC/s), scaling 2w/1w ${(two / one).toFixed(2)}x ` +
+          `(load average ${load1} before, ${load2} after; ${idle === null ? '?' : idle.toFixed(2)} of ${os.cpus().length} cores idle just before)`);
       }
     }
   }
   const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: os.loadavg()[0], runs: RUNS, rounds: ROUNDS, warmup: WARMUP };
-  if (JSON_OUT) console.log(JSON.stringify({ kind: 'measured', machine, rows }, null, 2));
+  if (JSON_OUT) console.log(JSON.stringify({ kind: 'measured', machine, rows, workersControl: control }, null, 2));
   else console.log(`measured: median of ${ROUNDS} rounds x ${RUNS} runs per side after ${WARMUP} warm-up, single thread, Node ${machine.node}, ${machine.cpu} (${machine.cores} cores, load average ${machine.loadAverage1m.toFixed(2)} — other processes share these cores)`);
 }
 
