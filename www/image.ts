@@ -12,13 +12,15 @@ export async function decodeImageBlob(blob: Blob, name = 'image'): Promise<RgbaI
   } catch (e) {
     throw new ImageError(`${name}: not a decodable image (${blob.type || 'unknown type'}, ${blob.size} bytes): ${(e as Error).message}`);
   }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const { width, height } = bitmap; // read before close(): a closed bitmap reports 0×0
+  if (width === 0 || height === 0) throw new ImageError(`${name}: decoded to an empty image (${width}×${height})`);
+  const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new ImageError(`${name}: no 2D canvas context available to read pixels`);
   ctx.drawImage(bitmap, 0, 0);
-  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  const data = ctx.getImageData(0, 0, width, height).data;
   bitmap.close();
-  return { width: data.length / 4 / bitmap.height, height: bitmap.height, data };
+  return { width, height, data };
 }
 
 /** Fetch and decode an image URL. */
