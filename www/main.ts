@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { detectCapabilities, type Capabilities } from './capabilities';
 import { decodeImageBlob, decodeImageUrl } from './image';
-import { browserPipelineEnv } from './platform';
+import { browserPipelineEnv, fetchWithProgress } from './platform';
 import { HybridPipeline, type HybridConfig, type HybridResult, type PipelineEnv, type PreparedHybrid } from '../src/pipeline/pipeline';
 import { StageError } from '../src/pipeline/stages';
 import type { HeadBackend } from '../src/pipeline/backend';
@@ -152,26 +152,7 @@ const pipeline = new HybridPipeline(env);
 /** Prefetch onnxruntime-web's .wasm (≈27 MB) with visible progress, then hand the bytes to ORT. */
 async function prefetchOrtWasm(): Promise<void> {
   const url = new URL('ort/ort-wasm-simd-threaded.asyncify.wasm', location.href).href;
-  const res = await fetch(url);
-  if (!res.ok || !res.body) throw new Error(`onnxruntime-web runtime: HTTP ${res.status} for ${url}`);
-  const total = Number(res.headers.get('Content-Length')) || null;
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onDownload('onnxruntime-web runtime', loaded, total);
-  }
-  const bytes = new Uint8Array(loaded);
-  let o = 0;
-  for (const c of chunks) {
-    bytes.set(c, o);
-    o += c.length;
-  }
-  ort.env.wasm.wasmBinary = bytes;
+  ort.env.wasm.wasmBinary = await fetchWithProgress(url, 'onnxruntime-web runtime', onDownload);
 }
 const ortReady = prefetchOrtWasm().catch((e: Error) => {
   // Not fatal: ORT fetches the file itself from wasmPaths at session creation.

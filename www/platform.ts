@@ -26,7 +26,8 @@ export class FetchError extends Error {
   override name = 'FetchError';
 }
 
-async function fetchWithProgress(url: string, what: string, onProgress?: BrowserEnvOptions['onProgress'], signal?: AbortSignal): Promise<Uint8Array> {
+/** Fetch a URL into bytes, reporting progress; a non-OK status is a FetchError naming `what` and the URL. */
+export async function fetchWithProgress(url: string, what: string, onProgress?: BrowserEnvOptions['onProgress'], signal?: AbortSignal): Promise<Uint8Array> {
   const res = await fetch(url, signal ? { signal } : {});
   if (!res.ok) throw new FetchError(`${what}: HTTP ${res.status} for ${url}${res.status === 404 ? ' (run `npm run models` on the server)' : ''}`);
   const total = Number(res.headers.get('Content-Length')) || null;
