@@ -10,11 +10,8 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT, modelBytes, imagePath } from './helpers/paths';
+import { modelBytes, imagePath } from './helpers/paths';
+import { emulatorWasmPath } from './helpers/wasm';
 import { createEmulator, type DhmEmulator } from '../../src/dhm/wasm';
 import { runReference } from '../../src/dhm/reference';
 import { formulaCycles } from '../../src/dhm/cycles';
@@ -25,17 +22,6 @@ import { decodeBmp } from '../../src/image/bmp';
 import { toFrame } from '../../src/image/preprocess';
 import { UnsupportedHeadOpError } from '../../src/dhm/float';
 
-/** Same rule as dhm-wasm.test.ts: $DHM_WASM, else an up-to-date dist/dhm.wasm, else a fresh asc release build. */
-function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
-  if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
-  const dist = join(ROOT, 'dist', target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
-  const srcDir = join(ROOT, 'wasm-dhm');
-  const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newest) return dist;
-  const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
-  return out;
-}
 
 let emulator: DhmEmulator;
 before(async () => {

@@ -10,11 +10,8 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT } from './helpers/paths';
+import { readFileSync } from 'node:fs';
+import { emulatorWasmPath } from './helpers/wasm';
 import { createEmulator, DhmEmulatorError, emulatorStatusCode, type DhmEmulator } from '../../src/dhm/wasm';
 import { runReference } from '../../src/dhm/reference';
 import { formulaCycles } from '../../src/dhm/cycles';
@@ -22,17 +19,6 @@ import { randomConvProgram, randomFrame, randomProgram } from '../../src/dhm/ran
 import { DhmProgramError } from '../../src/dhm/validate';
 import type { Activation, ConvLayer, DhmProgram, FixedFormat, Overflow, Rounding } from '../../src/dhm/program';
 
-/** Path of the emulator .wasm to test (see module doc). */
-function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
-  if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
-  const dist = join(ROOT, 'dist', target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
-  const srcDir = join(ROOT, 'wasm-dhm');
-  const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newest) return dist;
-  const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
-  return out;
-}
 
 let fast: DhmEmulator;
 let exact: DhmEmulator;

@@ -1,0 +1,18 @@
+/** The emulator .wasm the Node tests load: $DHM_WASM, else an up-to-date dist build, else a fresh asc build in a temp folder. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './paths';
+
+/** Path of the emulator .wasm (release or debug build) that matches the current wasm-dhm/ sources. */
+export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
+  if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
+  const dist = join(ROOT, 'dist', target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
+  const srcDir = join(ROOT, 'wasm-dhm');
+  const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newest) return dist;
+  const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
+  return out;
+}
