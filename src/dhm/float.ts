@@ -14,7 +14,7 @@ import type { Graph, GraphNode, Tensor } from '../graph/types';
 import { windowOf, attrInt, attrInts } from '../graph/shapes';
 import { recipeNormalisation } from '../image/preprocess';
 import type { Preprocessing } from '../models/registry';
-import type { Activation, ConvGeometry } from './program';
+import type { Activation, ConvGeometry, PoolGeometry } from './program';
 
 /** An ONNX node the DHM compiler cannot map onto a DHM block. */
 export class UnsupportedHeadOpError extends Error {
@@ -48,20 +48,11 @@ export interface FloatConv extends ConvGeometry {
   readonly folded: boolean;
 }
 
-export interface FloatMaxPool {
+export interface FloatMaxPool extends PoolGeometry {
   readonly kind: 'maxpool';
   readonly name: string;
   readonly input: string;
   readonly output: string;
-  readonly kernelH: number;
-  readonly kernelW: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly padBottom: number;
-  readonly padRight: number;
-  readonly ceilMode: boolean;
 }
 
 export interface FloatAdd {

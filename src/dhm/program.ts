@@ -121,10 +121,8 @@ export interface ConvLayer extends LayerBase, ConvGeometry {
   readonly weightFracBits?: Int32Array;
 }
 
-/** Max pooling; padded positions are ignored (−∞). Output format = input format. */
-export interface MaxPoolLayer extends LayerBase {
-  readonly kind: 'maxpool';
-  readonly input: string;
+/** Shape of a max-pool window: kernel, stride, padding (pixels), ONNX ceil mode. */
+export interface PoolGeometry {
   readonly kernelH: number;
   readonly kernelW: number;
   readonly strideH: number;
@@ -134,6 +132,12 @@ export interface MaxPoolLayer extends LayerBase {
   readonly padBottom: number;
   readonly padRight: number;
   readonly ceilMode: boolean;
+}
+
+/** Max pooling; padded positions are ignored (−∞). Output format = input format. */
+export interface MaxPoolLayer extends LayerBase, PoolGeometry {
+  readonly kind: 'maxpool';
+  readonly input: string;
 }
 
 /**
