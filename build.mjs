@@ -4,6 +4,7 @@
  *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info)
  *   2. esbuild: www/main.ts → dist/main.js; workers/*.worker.ts → dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
  *   3. static files of www/ and onnxruntime-web's runtime (ESM bundle + .wasm) → dist/ and dist/ort/
+ *   4. workers/offline.sw.ts → dist/sw.js, the service worker, with the app-shell file list and its content hash
  * Prints the size of every output. Usage: node build.mjs [--no-wasm] [--quiet]
  */
 import { build } from 'esbuild';
@@ -11,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, wri
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -59,18 +61,30 @@ for (const f of readdirSync(join(root, 'www'))) {
 const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
 for (const f of ['ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));
 
-// sizes
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 }
+
+// 4. service worker (offline second visit): the app shell = every file the page loads, named by a content hash
+const isPageFile = (rel) => !/\.(map|wat)$/.test(rel) && !rel.startsWith('cli') && !rel.includes('debug');
+const shell = walk(dist).map((f) => relative(dist, f).split('\\').join('/')).filter(isPageFile).sort();
+const hash = createHash('sha256');
+for (const rel of shell) hash.update(rel).update(readFileSync(join(dist, rel)));
+const buildHash = hash.digest('hex').slice(0, 16);
+await build({
+  ...common, platform: 'browser', entryPoints: [join(root, 'workers', 'offline.sw.ts')], outfile: join(dist, 'sw.js'), format: 'iife',
+  define: { __PRECACHE__: JSON.stringify(['', ...shell.filter((f) => f !== 'index.html'), 'index.html', 'build-info.json']), __BUILD_HASH__: JSON.stringify(buildHash) },
+});
+
+// sizes
 const rows = walk(dist).filter((f) => !f.endsWith('.map') && !f.endsWith('.wat')).map((f) => {
   const bytes = statSync(f).size;
   const gz = gzipSync(readFileSync(f)).length;
   return { file: relative(dist, f), bytes, gz };
 });
-const pageFiles = rows.filter((r) => !r.file.startsWith('cli') && !r.file.includes('debug'));
+const pageFiles = rows.filter((r) => isPageFile(r.file));
 const total = pageFiles.reduce((a, r) => a + r.bytes, 0);
 const totalGz = pageFiles.reduce((a, r) => a + r.gz, 0);
 for (const r of rows) log(`  ${r.file.padEnd(44)} ${(r.bytes / 1024).toFixed(1).padStart(9)} KiB  (gzip ${(r.gz / 1024).toFixed(1)} KiB)`);
 log(`build: page transfer size (without models) ${(total / 1048576).toFixed(2)} MiB, gzip ${(totalGz / 1048576).toFixed(2)} MiB (measured on this build)`);
-writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ files: rows, pageBytes: total, pageGzipBytes: totalGz }, null, 1));
+writeFileSync(join(dist, 'build-info.json'), JSON.stringify({ files: rows, pageBytes: total, pageGzipBytes: totalGz, buildHash }, null, 1));

@@ -7,8 +7,9 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { detectCapabilities, type Capabilities } from './capabilities';
 import { decodeImageBlob, decodeImageUrl } from './image';
 import { browserPipelineEnv, fetchWithProgress } from './platform';
+import { enableOffline, keepForOffline, type OfflineState } from './offline';
 import { HybridPipeline, type HybridConfig, type HybridResult, type PipelineEnv, type PreparedHybrid } from '../src/pipeline/pipeline';
-import { StageError } from '../src/pipeline/stages';
+import { StageError, type StageName } from '../src/pipeline/stages';
 import type { HeadBackend } from '../src/pipeline/backend';
 import { referenceBackend } from '../src/pipeline/backends';
 import { getModel, PAPER_MODELS, SAMPLE_IMAGES, type ModelId, type SampleImageId } from '../src/models/registry';
@@ -42,6 +43,7 @@ function setStatus(text: string, state: PageState): void {
   baseStatus = text;
   s.textContent = text;
   s.dataset.state = state;
+  if (state !== 'running') delete s.dataset.stage;
 }
 
 const downloads = new Map<string, { loaded: number; total: number | null }>();
@@ -131,7 +133,27 @@ const caps = await detectCapabilities();
 renderCapabilities(caps);
 void renderBuildInfo();
 
-const baseEnv = browserPipelineEnv({ onProgress: onDownload });
+/** The offline row of the capability panel (service worker: app shell cached, models kept as they are loaded). */
+function renderOffline(o: OfflineState): void {
+  const [text, cls] = o.kind === 'ready'
+    ? [`ready: ${o.cachedFiles}/${o.shellFiles} app files cached (build ${o.buildHash.slice(0, 8)}); models are kept as you open them${o.servedByWorker ? '; this visit was served by the service worker' : ''}`, o.cachedFiles >= o.shellFiles ? 'ok' : 'warn']
+    : [`${o.kind === 'unsupported' ? 'unavailable' : 'failed'}: ${o.reason} (the page works online)`, 'warn'];
+  const list = $('cap-list');
+  list.querySelector('[data-cap="Offline"]')?.previousElementSibling?.remove();
+  list.querySelector('[data-cap="Offline"]')?.remove();
+  list.append(h('dt', {}, 'Offline'), h('dd', { class: cls, 'data-cap': 'Offline', 'data-state': o.kind }, text));
+}
+const hadController = 'serviceWorker' in navigator && navigator.serviceWorker.controller !== null;
+void enableOffline().then(renderOffline);
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!hadController) return; // first install: nothing to reload
+    $('cap-messages').append(h('li', { 'data-msg': 'update' }, 'A new version of this page was installed for offline use: reload to use it.'));
+  });
+}
+
+const threadsParam = new URLSearchParams(location.search).get('threads');
+const baseEnv = browserPipelineEnv({ onProgress: onDownload, ...(threadsParam ? { threads: Number(threadsParam) } : {}) });
 const fileCache = new Map<string, Promise<Uint8Array>>();
 /** The platform, with model files fetched once for both the estimates and the pipeline. */
 const env: PipelineEnv = {
@@ -142,7 +164,7 @@ const env: PipelineEnv = {
     if (!p) {
       p = baseEnv.loadFile(path, signal);
       fileCache.set(path, p);
-      p.catch(() => fileCache.delete(path));
+      p.then((bytes) => { if (path.endsWith('.onnx')) void keepForOffline(new URL(`models/${path}`, location.href).href, bytes); }, () => fileCache.delete(path));
     }
     return p;
   },
@@ -434,6 +456,18 @@ try {
 }
 const longtaskSupported = PerformanceObserver.supportedEntryTypes?.includes('longtask') ?? false;
 
+/** What the status line says while each pipeline stage runs (argument: the head backend's description). */
+const STAGE_TEXT: Record<StageName, (backend: string) => string> = {
+  'load-model': () => 'loading and preparing the model graph',
+  'choose-cut': () => 'splitting the graph at the cut',
+  'quantize-head': () => 'quantising the head and creating the onnxruntime-web sessions (the first WebGPU session of a cut takes 10–30 s on a software adapter)',
+  'run-head': (b) => `running the head on ${b}`,
+  transfer: () => 'packing the feature map for the link',
+  'run-tail': () => 'running the tail (the first run of a cut compiles its WebGPU shaders)',
+  top5: () => 'ranking the top-5',
+  'gpu-only': () => 'running the GPU-only baseline',
+};
+
 let running: AbortController | null = null;
 let runCount = 0;
 
@@ -461,9 +495,13 @@ async function run(): Promise<void> {
     await ortReady;
     step = 'pipeline';
     bar.removeAttribute('value'); // indeterminate while the pipeline runs
-    setStatus(`Running ${getModel(config.modelId).network} on ${img.name}: preparing (quantiser and ORT sessions; the first WebGPU run compiles shaders, 10–30 s on a software adapter)…`, 'running');
+    const network = getModel(config.modelId).network;
+    const onStage = (stage: StageName): void => {
+      setStatus(`Running ${network} on ${img.name}: ${STAGE_TEXT[stage](backend.description)}…`, 'running');
+      $('status').dataset.stage = stage;
+    };
     const t0 = performance.now();
-    const result = await pipeline.classify(config, img.img, backend, ac.signal);
+    const result = await pipeline.classify(config, img.img, backend, ac.signal, onStage);
     const prepared = await pipeline.prepare(config);
     lastRun = { key: `${config.modelId}/${config.cut}/${config.quant!.bits}`, prepared, bits: config.quant!.bits! };
     const ms = performance.now() - t0;
@@ -494,7 +532,7 @@ async function run(): Promise<void> {
   } catch (e) {
     const err = e as Error;
     bar.value = 0;
-    if (err?.name === 'AbortError') setStatus('Cancelled. The next run starts cleanly.', 'cancelled');
+    if (err?.name === 'AbortError') setStatus('Cancelled. A call into onnxruntime-web that had already started finishes in the background; the next run waits for it.', 'cancelled');
     else showError(stageOf(e, step), e);
   } finally {
     running = null;

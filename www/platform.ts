@@ -26,9 +26,19 @@ export class FetchError extends Error {
   override name = 'FetchError';
 }
 
-/** Fetch a URL into bytes, reporting progress; a non-OK status is a FetchError naming `what` and the URL. */
+/**
+ * Fetch a URL into bytes, reporting progress; a non-OK status or a network failure is a FetchError naming `what` and
+ * the URL (an AbortError passes through).
+ */
 export async function fetchWithProgress(url: string, what: string, onProgress?: BrowserEnvOptions['onProgress'], signal?: AbortSignal): Promise<Uint8Array> {
-  const res = await fetch(url, signal ? { signal } : {});
+  let res: Response;
+  try {
+    res = await fetch(url, signal ? { signal } : {});
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    const offline = navigator.onLine === false || navigator.serviceWorker?.controller ? ' (offline or server unreachable: only files opened on an earlier online visit are cached)' : ' (server unreachable)';
+    throw new FetchError(`${what}: cannot fetch ${url}: ${(e as Error).message}${offline}`);
+  }
   if (!res.ok) throw new FetchError(`${what}: HTTP ${res.status} for ${url}${res.status === 404 ? ' (run `npm run models` on the server)' : ''}`);
   const total = Number(res.headers.get('Content-Length')) || null;
   if (!res.body || !onProgress) return new Uint8Array(await res.arrayBuffer());

@@ -33,7 +33,7 @@ import { linkTimeMs } from '../cost/link';
 import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
 import { abortError, type HeadBackend, type HeadBackendKind, type HeadResult } from './backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
-import { runStage, StageError, type StageTiming } from './stages';
+import { runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
 
 /** What the pipeline needs from its platform (page or Node). */
 export interface PipelineEnv {
@@ -126,35 +126,39 @@ export class HybridPipeline {
 
   constructor(readonly env: PipelineEnv) {}
 
-  /** load-model, choose-cut, quantize-head (cached). Timings of the stages that ran are appended to `timings`. */
-  async prepare(config: HybridConfig, timings: StageTiming[] = [], signal?: AbortSignal): Promise<PreparedHybrid> {
+  /**
+   * load-model, choose-cut, quantize-head (cached). Timings of the stages that ran are appended to `timings`;
+   * `onStage` is told as each stage starts.
+   */
+  async prepare(config: HybridConfig, timings: StageTiming[] = [], signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<PreparedHybrid> {
     const key = configKey(config);
     let p = this.prepared.get(key);
     const cached = p !== undefined;
     if (!p) {
-      p = this.build(config, key, timings, signal);
+      p = this.build(config, key, { timings, signal, onStage });
       this.prepared.set(key, p);
       p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
     } else {
       for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
     }
     const r = await p;
-    if (cached) signal?.throwIfAborted();
+    if (cached && signal?.aborted) throw abortError(signal);
     return r;
   }
 
-  private async build(config: HybridConfig, key: string, timings: StageTiming[], signal?: AbortSignal): Promise<PreparedHybrid> {
+  private async build(config: HybridConfig, key: string, ctx: StageContext): Promise<PreparedHybrid> {
     const env = this.env;
+    const signal = ctx.signal;
     const model = getModel(config.modelId);
     if (!model.float) throw new StageError('load-model', new Error(`model '${model.id}' is an int8 reference model; the hybrid system needs a float model`));
-    const { graph, bytes } = await runStage('load-model', timings, signal, () => this.loadGraph(model, signal));
-    const { cuts, cut, head, tailBytes } = await runStage('choose-cut', timings, signal, () => {
+    const { graph, bytes } = await runStage('load-model', ctx, () => this.loadGraph(model, signal));
+    const { cuts, cut, head, tailBytes } = await runStage('choose-cut', ctx, () => {
       const cuts = listCuts(graph);
       const index = config.cut ?? 0;
       const split = splitAt(graph, index); // throws CutRangeError naming the valid range
       return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
     });
-    const q = await runStage('quantize-head', timings, signal, async () => {
+    const q = await runStage('quantize-head', ctx, async () => {
       const frames = await env.calibrationFrames(model, signal);
       const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
       // Sessions are created one after the other (src/pipeline/tail.ts serialises every creation).
@@ -198,27 +202,30 @@ export class HybridPipeline {
 
   /**
    * Classify one decoded image with the hybrid system (head on `backend`) and the GPU-only baseline.
-   * Rejects with an AbortError when `signal` aborts; other failures are StageErrors naming the stage.
+   * Rejects with an AbortError when `signal` aborts; other failures are StageErrors naming the stage. `onStage` is told
+   * as each stage starts (progress display). A call into onnxruntime-web that has started finishes in the background;
+   * the next run's ORT calls wait for it (src/pipeline/tail.ts).
    */
-  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal): Promise<HybridResult> {
+  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
-    const p = await this.prepare(config, timings, signal);
+    const ctx: StageContext = { timings, signal, onStage };
+    const p = await this.prepare(config, timings, signal, onStage);
     const frame = toFrame(image, p.model.preprocessing);
-    const head: HeadResult = await runStage('run-head', timings, signal, () => backend.run(p.program, frame, signal));
+    const head: HeadResult = await runStage('run-head', ctx, () => backend.run(p.program, frame, signal));
     const outStream = p.program.streams[p.program.output]!;
     const [c, h, w] = head.shape;
     const fmt = outStream.format;
-    const { tailInput, wireBytes } = await runStage('transfer', timings, signal, () => {
+    const { tailInput, wireBytes } = await runStage('transfer', ctx, () => {
       // The head's output through the link's wire format and back (packing errors name the value at fault).
       const wire = packFeatureMap(head.output, c, h, w, fmt);
       const received = unpackFeatureMap(wire, c, h, w, fmt);
       return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
     });
-    const logits = await runStage('run-tail', timings, signal, () => p.tail.run(tailInput, [1, c, h, w]));
-    const top5 = await runStage('top5', timings, signal, () => topK(logits, TOP_K, p.labels));
-    const base = await runStage('gpu-only', timings, signal, async () => {
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], signal));
+    const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
+    const base = await runStage('gpu-only', ctx, async () => {
       const t = frameToTensor(frame, p.model.preprocessing);
-      return p.full.run(t.data, t.dims);
+      return p.full.run(t.data, t.dims, signal);
     });
     return this.result(p, backend, head, top5, logits, base, timings, wireBytes);
   }

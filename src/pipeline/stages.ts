@@ -35,12 +35,23 @@ export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
+/** What the stages of one run share: where timings go, the run's AbortSignal, and who is told when a stage starts. */
+export interface StageContext {
+  /** Wall time of every stage that ran, appended as each one ends. */
+  readonly timings: StageTiming[];
+  readonly signal?: AbortSignal;
+  /** Called as each stage starts (progress display: the page shows the stage name). */
+  readonly onStage?: (stage: StageName) => void;
+}
+
 /**
  * Run `fn` as stage `name`: checks the signal before and races it during; pushes the timing; AbortErrors pass
  * through unchanged, other errors are wrapped in a StageError naming the stage.
  */
-export async function runStage<T>(name: StageName, timings: StageTiming[], signal: AbortSignal | undefined, fn: () => Promise<T> | T, cached = false): Promise<T> {
+export async function runStage<T>(name: StageName, ctx: StageContext, fn: () => Promise<T> | T, cached = false): Promise<T> {
+  const { timings, signal } = ctx;
   if (signal?.aborted) throw abortError(signal);
+  ctx.onStage?.(name);
   const t0 = performance.now();
   try {
     const r = await raceAbort(Promise.resolve().then(fn), signal);

@@ -6,6 +6,7 @@
  */
 import type * as OrtModule from 'onnxruntime-web';
 import { parsePlacement, withPlacementLog, type Placement } from '../ort/placement';
+import { abortError } from './backend';
 
 /** The onnxruntime-web module (either entry point). */
 export type Ort = typeof OrtModule;
@@ -35,9 +36,33 @@ export interface OrtRunner {
   readonly misplacedNodes: readonly string[];
   readonly inputName: string;
   readonly outputName: string;
-  /** Run on one float32 input (layout as the model wants: NCHW for tails); resolves to the first output's data. */
-  run(data: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  /**
+   * Run on one float32 input (layout as the model wants: NCHW for tails); resolves to the first output's data.
+   * Runs are queued behind any call into onnxruntime-web still in flight; if `signal` aborts before this run's turn,
+   * it is skipped (AbortError). A run that has started cannot be interrupted.
+   */
+  run(data: Float32Array, dims: readonly number[], signal?: AbortSignal): Promise<Float32Array>;
+  /** Release the session (queued like every call into onnxruntime-web). */
   release(): Promise<void>;
+}
+
+/**
+ * Every call into onnxruntime-web — session creation, run, release — goes through one queue, one call at a time.
+ * onnxruntime-web 1.30 (the asyncify build behind the WebGPU EP) hangs the page when two of them overlap: two
+ * sessions initialising at once, or a second `run` on a session whose first `run` is still in flight. Both happen
+ * when the user cancels a run (the pipeline stops waiting, but ORT cannot be interrupted) and starts the next one at
+ * once; the next run's calls then wait here until the cancelled run's call has finished.
+ */
+let ortQueue: Promise<unknown> = Promise.resolve();
+
+/** Run one call into onnxruntime-web after every earlier one has settled; skipped with an AbortError if `signal` aborted meanwhile. */
+function enqueueOrtCall<T>(op: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const next = ortQueue.then(() => {
+    if (signal?.aborted) throw abortError(signal);
+    return op();
+  });
+  ortQueue = next.catch(() => undefined);
+  return next;
 }
 
 /**
@@ -45,16 +70,8 @@ export interface OrtRunner {
  * `what` names the model part in errors ('tail of squeezenet1.1 at cut 0'). With `checkPlacement` the session is
  * created with ORT's verbose log captured from `console` (browsers, workers); Node's ORT writes it to stdout itself.
  */
-/**
- * Session creations are serialised: onnxruntime-web 1.30 hangs when two WebGPU sessions initialise at once, which
- * also happens when an aborted run's creation is still in flight as the next run starts.
- */
-let creationQueue: Promise<unknown> = Promise.resolve();
-
 export function createOrtRunner(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement = true): Promise<OrtRunner> {
-  const next = creationQueue.then(() => createOrtRunnerNow(ort, bytes, ep, what, checkPlacement));
-  creationQueue = next.catch(() => undefined);
-  return next;
+  return enqueueOrtCall(() => createOrtRunnerNow(ort, bytes, ep, what, checkPlacement));
 }
 
 async function createOrtRunnerNow(ort: Ort, bytes: Uint8Array, ep: TailEp, what: string, checkPlacement: boolean): Promise<OrtRunner> {
@@ -93,7 +110,7 @@ async function createOrtRunnerNow(ort: Ort, bytes: Uint8Array, ep: TailEp, what:
   const outputName = session.outputNames[0]!;
   return {
     requestedEp: ep, ep: chosen, fallbackReason, placement, placementChecked: checkPlacement, misplacedNodes, inputName, outputName,
-    async run(data, dims) {
+    run: (data, dims, signal) => enqueueOrtCall(async () => {
       try {
         const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) }, { logSeverityLevel: 3 });
         const t = out[outputName]!;
@@ -103,7 +120,7 @@ async function createOrtRunnerNow(ort: Ort, bytes: Uint8Array, ep: TailEp, what:
       } catch (err) {
         throw new TailError(`${what}: run on ${chosen} failed: ${(err as Error).message}`);
       }
-    },
-    release: () => session.release(),
+    }, signal),
+    release: () => enqueueOrtCall(() => session.release()),
   };
 }

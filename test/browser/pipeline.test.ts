@@ -60,6 +60,24 @@ describe('hybrid pipeline in Chromium (worker head, WebGPU tail)', () => {
     equal(r.hybrid.top5[0]!.index, 88, 'parrot → macaw');
   });
 
+  it('cancelled while the tail of a new cut runs on WebGPU, a run started at once completes (ORT calls are queued)', async () => {
+    // The page's Cancel defect: ORT cannot interrupt a started session.run; a second run on the same session while the
+    // first is in flight hung the page. The abort lands once the run-tail stage has started; the next run starts at once.
+    const image = await decodeImageUrl('/models/images/parrot.jpg');
+    const ctrl = new AbortController();
+    const stages: string[] = [];
+    const p = pipeline.classify({ modelId: 'squeezenet1.1', cut: 2 }, image, backend, ctrl.signal, (s) => {
+      stages.push(s);
+      if (s === 'run-tail') setTimeout(() => ctrl.abort(), 0);
+    });
+    await rejects(p, (e) => e.name === 'AbortError', 'expected an AbortError');
+    equal(stages.at(-1), 'run-tail', `aborted in run-tail (stages: ${stages.join(', ')})`);
+    const again: string[] = [];
+    const r = await pipeline.classify({ modelId: 'squeezenet1.1', cut: 2 }, image, backend, undefined, (s) => again.push(s));
+    equal(r.hybrid.top5[0]!.index, 88, 'parrot → macaw');
+    equal(again.join(','), 'run-head,transfer,run-tail,top5,gpu-only', 'the prepared cut was reused; onStage saw every stage');
+  });
+
   it('a failing worker (corrupted program) is a typed error and the next run uses a fresh worker', async () => {
     const p = await pipeline.prepare({ modelId: 'squeezenet1.1' });
     const conv = p.program.layers[0] as ConvLayer;

@@ -2,7 +2,7 @@
  * End-to-end tests of the demo page (issue 8) in headless Chromium with software WebGPU, against the built page served
  * by scripts/serve.mjs: labelled, keyboard-operable controls; the cut slider updates the live estimates before any
  * run; a non-image upload is a clear error naming the stage; one run per network on a sample image with the top-1
- * asserted (hybrid and GPU-only). Screenshots go to test-artifacts/. SwiftShader WebGPU is slow: one run per network.
+ * asserted (hybrid and GPU-only); Cancel during a run and an immediate new run. Screenshots go to test-artifacts/. SwiftShader WebGPU is slow: one run per network.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -187,6 +187,31 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         await page.screenshot({ path: join(ART, `page-run-${r.model}.png`), fullPage: true });
       });
     }
+    await t.test('Cancel while the tail of a new cut runs, then Run at once: the second run completes', async () => {
+      // The defect of the first version: the cancelled run's onnxruntime-web call was still in flight when the next
+      // run called into the same session, and the page hung. Now every ORT call is queued (src/pipeline/tail.ts).
+      await page.click('input[name="backend"][value="emulator"]');
+      await page.focus('#cut');
+      await page.keyboard.press('ArrowRight');
+      await waitEstimate(page, 'shufflenetv2/1/8/76/');
+      const runsBefore = Number((await attr(page, '#results', 'runs')) ?? 0);
+      await page.click('#run-btn');
+      // polling on DOM mutations sees the stage attribute as soon as it changes
+      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#status') as unknown as Data).dataset.stage === 'run-tail', { timeout: 180_000, polling: 'mutation' });
+      await page.click('#cancel-btn');
+      assert.equal(await waitRun(page, 30_000), 'cancelled', await text(page, '#status'));
+      assert.match(await text(page, '#status'), /Cancelled/);
+      assert.equal(Number(await attr(page, '#results', 'runs')), runsBefore, 'the cancelled run shows no result');
+      await page.click('#run-btn');
+      const state = await waitRun(page, 240_000);
+      assert.equal(state, 'done', `second run: ${await text(page, '#status')} ${await text(page, '#error')}`);
+      assert.match(await text(page, '#status'), /cut 1, head on Wasm emulator/);
+      assert.equal(Number(await attr(page, '#results', 'runs')), runsBefore + 1);
+      const hybrid = await page.$$eval('#top5-hybrid-list li', (lis) => lis.map((l) => (l as unknown as Data).dataset.label ?? ''));
+      assert.match(hybrid[0]!, /hotdog|hot dog/);
+      await page.screenshot({ path: join(ART, 'page-after-cancel.png'), fullPage: true });
+    });
+
     assert.deepEqual(errors, [], 'no uncaught page errors');
   } finally {
     await browser.close();
