@@ -159,6 +159,7 @@ const fileCache = new Map<string, Promise<Uint8Array>>();
 const env: PipelineEnv = {
   ...baseEnv,
   calibrationFrames: baseEnv.calibrationFrames.bind(baseEnv),
+  ...(baseEnv.compileHead ? { compileHead: baseEnv.compileHead.bind(baseEnv) } : {}),
   loadFile(path, signal) {
     let p = fileCache.get(path);
     if (!p) {
@@ -509,7 +510,7 @@ async function run(): Promise<void> {
     renderResult(result, prepared, lastRun.bits);
     const lt = $('longtask');
     lt.textContent = longtaskSupported
-      ? `Main thread: the longest blocking task during this run took ${longestTaskMs.toFixed(0)} ms (measured here; the quantiser of the pipeline's quantize-head stage runs on the main thread, the head in a worker or on the board).`
+      ? `Main thread: the longest blocking task during this run took ${longestTaskMs.toFixed(0)} ms (measured here; the quantiser and the emulator run in workers, onnxruntime-web's WebGPU work is asynchronous; the estimates run here).`
       : 'Main thread: long-task timing is not supported by this browser.';
     lt.dataset.ms = String(longestTaskMs);
     await updateEstimate();

@@ -8,6 +8,7 @@ import type { Ort } from '../src/pipeline/tail';
 import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
 import { toFrame, type RgbFrame } from '../src/image/preprocess';
 import { decodeImageUrl } from './image';
+import { workerCompiler } from './compile-worker';
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
@@ -17,6 +18,11 @@ export interface BrowserEnvOptions {
   readonly ortWasmUrl?: string;
   /** wasm threads for the wasm EP (default: up to 4 when cross-origin isolated, else 1). */
   readonly threads?: number;
+  /**
+   * URL of dist/workers/compile.worker.js: the quantiser runs there, off the main thread (default:
+   * `workers/compile.worker.js` relative to the page); `null` runs it in-process.
+   */
+  readonly compileWorkerUrl?: string | null;
   /** Progress callback for downloads: (what, loadedBytes, totalBytes or null). */
   readonly onProgress?: (what: string, loaded: number, total: number | null) => void;
 }
@@ -69,7 +75,9 @@ export function browserPipelineEnv(opts: BrowserEnvOptions = {}): PipelineEnv {
   // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
   ort.env.logLevel = 'warning';
   const frames = new Map<string, Promise<RgbFrame[]>>();
+  const compiler = opts.compileWorkerUrl === null ? null : workerCompiler(opts.compileWorkerUrl ?? 'workers/compile.worker.js');
   return {
+    ...(compiler ? { compileHead: (head, options, signal) => compiler.compile(head, options, signal) } satisfies Pick<PipelineEnv, 'compileHead'> : {}),
     ort: ort as unknown as Ort,
     tailEp: 'webgpu',
     checkPlacement: true,

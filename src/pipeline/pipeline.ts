@@ -6,6 +6,7 @@
  *   load-model     ONNX bytes → prepared Graph (src/graph: passes, shapes)          cached per model
  *   choose-cut     legal cuts → head Graph + tail ONNX (src/graph/split)             cached per (model, cut)
  *   quantize-head  head Graph + calibration frames → DhmProgram (src/dhm/quantize)   cached per (model, cut, options);
+ *                  in a worker in the page (PipelineEnv.compileHead), in-process elsewhere;
  *                  the tail and full-model ORT sessions are created here too (reused)
  *   run-head       DhmProgram + 8-bit RGB frame → integer feature map + exact cycle counts, on a HeadBackend
  *                  ('reference' TypeScript | 'wasm' emulator in a worker | 'board' over Web Serial)
@@ -20,7 +21,7 @@
  */
 import type { Graph } from '../graph/types';
 import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
-import { compileHead, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { compileHead, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
 import { dequantize } from '../dhm/dequantize';
 import { formatName, type DhmProgram, type HeadCycles } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
@@ -47,6 +48,11 @@ export interface PipelineEnv {
   loadFile(path: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** The calibration set for the quantizer: 8-bit RGB frames prepared with the model's preprocessing. */
   calibrationFrames(model: ModelEntry, signal?: AbortSignal): Promise<readonly RgbFrame[]>;
+  /**
+   * Where the quantize-head stage runs `compileHead` (src/dhm/quantize.ts): the page hands it to a worker so the main
+   * thread stays responsive (www/compile-worker.ts); when absent it runs in-process. Must give the same program.
+   */
+  compileHead?(head: Graph, options: CompileOptions, signal?: AbortSignal): Promise<Pick<CompileResult, 'program' | 'report'>>;
 }
 
 /** Which system to build: model, cut, quantisation options and the FPGA clock. */
@@ -160,7 +166,8 @@ export class HybridPipeline {
     });
     const q = await runStage('quantize-head', ctx, async () => {
       const frames = await env.calibrationFrames(model, signal);
-      const compiled = compileHead(head, { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index });
+      const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index };
+      const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
       // Sessions are created one after the other (src/pipeline/tail.ts serialises every creation).
       const tail = await createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
       if (signal?.aborted) {

@@ -11,7 +11,7 @@ import { PAPER_MODELS, SAMPLE_IMAGES } from '../../src/models/registry';
 import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
 import { ok, equal, arraysEqual, rejects } from './util/assert';
 
-const env = browserPipelineEnv({ modelsBase: '/models/', ortWasmUrl: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', threads: 1 });
+const env = browserPipelineEnv({ modelsBase: '/models/', ortWasmUrl: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', threads: 1, compileWorkerUrl: '/dist/workers/compile.worker.js' });
 const pipeline = new HybridPipeline(env);
 const backend = workerBackend({ workerUrl: '/dist/workers/dhm.worker.js', wasmUrl: '/dist/dhm.wasm' });
 

@@ -184,6 +184,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         }
         // after the run the estimates cost the calibrated program that ran
         await waitEstimate(page, `${r.model}/0/8/76/calibrated`);
+        console.log(`${r.model}: ${await text(page, '#longtask')}`); // informational (measured, not asserted)
         await page.screenshot({ path: join(ART, `page-run-${r.model}.png`), fullPage: true });
       });
     }
