@@ -7,6 +7,7 @@
 import { expose } from 'comlink';
 import { createEmulator, type DhmEmulator } from '../src/dhm/wasm';
 import type { DhmProgram } from '../src/dhm/program';
+import { controlSpin } from './control';
 
 let emulator: DhmEmulator | null = null;
 let sink = 0; // keeps the control loop's result alive
@@ -24,12 +25,10 @@ const api = {
     if (!emulator) throw new Error('bench worker: init() first');
     job = { program, frame, output: new Int32Array(emulator.run(program, frame).output.length) };
   },
-  /** Control: `n` times a pure-JS integer loop (about 1 ms of one core each, no memory traffic); returns the elapsed ms. */
+  /** Control: `n` frames of bench/control.ts's pure-JS loop (about 1 ms of one core each); returns the elapsed ms. */
   spin(n: number): number {
     const t0 = performance.now();
-    let acc = 1;
-    for (let i = 0; i < n; i++) for (let k = 0; k < 1_500_000; k++) acc = (Math.imul(acc, 1103515245) + 12345) | 0;
-    sink = acc;
+    sink = controlSpin(n);
     return performance.now() - t0;
   },
   /** Runs the loaded frame `n` times; returns the elapsed ms (performance.now in the worker). */

@@ -96,13 +96,15 @@ export async function crossCheckWith(
   const rb = await b.run(program, frame, signal);
   const sameShape = a.shape.every((v, i) => v === rb.shape[i]);
   const d = sameShape ? firstDifference(a.output, rb.output, a.shape) : { first: null, differing: Math.max(a.output.length, rb.output.length) };
+  const values = a.output.length;
+  b.recycle?.(rb.output); // compared: b may write a later output into this memory
   return {
     backends: [aName, b.description],
     bitIdentical: sameShape && d.differing === 0,
     sameFormat: a.format === formatName(rb.format),
     sameCycles: a.cycles.total === rb.cycles.total && a.cycles.firstOutput === rb.cycles.firstOutput,
     differing: d.differing,
-    values: a.output.length,
+    values,
     firstDifference: d.first,
   };
 }

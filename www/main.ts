@@ -530,6 +530,7 @@ async function run(): Promise<void> {
     } else {
       $('crosscheck-result').replaceChildren();
     }
+    backend.recycle?.(result.head.output); // drawn and cross-checked: the next run may write its output into this memory
   } catch (e) {
     const err = e as Error;
     bar.value = 0;

@@ -2,12 +2,15 @@
  * The 'wasm' head backend of the page: the Wasm emulator in a module worker (dist/workers/dhm.worker.js), driven
  * through comlink. Frames are transferred, not copied. An abort terminates the worker (the Wasm run cannot be
  * interrupted) and rejects with an AbortError; any worker failure surfaces as a WorkerBackendError carrying the
- * worker's error name and message; after either, the next run starts a fresh worker.
+ * worker's error name and message; after either, the next run starts a fresh worker. Outputs handed back with
+ * `recycle` (at most 2 kept) travel back to the worker with a later frame, which writes its output into them instead of
+ * allocating a fresh array (src/pipeline/output-pool.ts).
  */
 import { wrap, transfer, releaseProxy, type Remote } from 'comlink';
 import type { DhmWorkerApi } from '../workers/dhm.worker';
 import type { DhmProgram } from '../src/dhm/program';
 import { abortError, type FrameInput, type HeadBackend, type HeadResult } from '../src/pipeline/backend';
+import { OutputPool } from '../src/pipeline/output-pool';
 
 /** A failure inside the emulator worker: `workerErrorName` is the error's name there (e.g. DhmEmulatorError). */
 export class WorkerBackendError extends Error {
@@ -37,6 +40,7 @@ export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { 
   const wasmUrl = new URL(opts.wasmUrl ?? 'dhm.wasm', location.href).href;
   let live: Live | null = null;
   let started = 0;
+  const pool = new OutputPool();
 
   const start = (): Live => {
     const worker = new Worker(workerUrl, { type: 'module', name: 'dhm-emulator' });
@@ -80,8 +84,9 @@ export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { 
       });
       try {
         await Promise.race([w.ready, aborted]);
-        const r = await Promise.race([w.api.run(program, transfer(data, [data.buffer])), w.crashed, aborted]);
         const out = program.streams[program.output]!;
+        const spare = pool.take(out.channels * out.height * out.width);
+        const r = await Promise.race([w.api.run(program, transfer(data, spare ? [data.buffer, spare.buffer] : [data.buffer]), spare), w.crashed, aborted]);
         return { output: r.output, shape: [out.channels, out.height, out.width], format: out.format, cycles: r.cycles, backend: 'wasm', wallMs: performance.now() - t0 };
       } catch (e) {
         const err = e as Error;
@@ -92,6 +97,9 @@ export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { 
       } finally {
         if (onAbort && signal) signal.removeEventListener('abort', onAbort);
       }
+    },
+    recycle(output: Int32Array): void {
+      pool.put(output);
     },
     async dispose() {
       kill();

@@ -206,8 +206,16 @@ class Emulator implements DhmEmulator {
     const st = this.call(() => this.ex.run(p.prog), 'run');
     if (st !== 0) this.fail(p, st);
     const words = new Int32Array(this.ex.memory.buffer);
-    const output = into ?? new Int32Array(p.outLength);
-    output.set(words.subarray(p.outPtr >> 2, (p.outPtr >> 2) + p.outLength));
+    const outWords = words.subarray(p.outPtr >> 2, (p.outPtr >> 2) + p.outLength);
+    // A fresh array by slice() (allocated and filled in one step: in Node ≈0.2 ms for 3 MB instead of ≈0.6 ms for
+    // new Int32Array + set, which zeroes first), or the caller's array.
+    let output: Int32Array;
+    if (into) {
+      into.set(outWords);
+      output = into;
+    } else {
+      output = outWords.slice();
+    }
     const perLayer = program.layers.map((layer, i) => {
       const rec = p.layerRecs[i]! >> 2;
       return { layer: layer.name, firstOutput: words[rec + L.FIRST]!, total: words[rec + L.TOTAL]! };

@@ -50,6 +50,12 @@ export interface HeadBackend {
   /** Human-readable description (e.g. 'Wasm emulator (worker)', 'simulated board @921600 baud'). */
   readonly description: string;
   run(program: DhmProgram, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult>;
+  /**
+   * Optional: hands back the `output` of an earlier result that the caller will not read again, so that a later run
+   * can write its output into that memory instead of allocating (a fresh multi-MB array costs page faults on every
+   * frame). The caller must not touch the array afterwards (it may be transferred to a worker and detached).
+   */
+  recycle?(output: Int32Array): void;
   /** Release workers, ports and memory. The backend must not be used afterwards. */
   dispose(): Promise<void>;
 }

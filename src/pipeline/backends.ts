@@ -7,6 +7,7 @@ import type { DhmProgram } from '../dhm/program';
 import { runReference } from '../dhm/reference';
 import { createEmulator, type DhmEmulator, type DhmWasmSource } from '../dhm/wasm';
 import { abortError, type FrameInput, type HeadBackend, type HeadResult } from './backend';
+import { OutputPool } from './output-pool';
 
 function shapeOf(program: DhmProgram): [number, number, number] {
   const s = program.streams[program.output]!;
@@ -15,8 +16,10 @@ function shapeOf(program: DhmProgram): [number, number, number] {
 
 /** A backend that runs `exec` on the calling thread, timing it and honouring the abort signal before and after. */
 function inProcessBackend(kind: 'reference' | 'wasm', description: string,
-  exec: (program: DhmProgram, frame: Uint8Array) => { output: Int32Array; cycles: HeadResult['cycles'] }): HeadBackend {
+  exec: (program: DhmProgram, frame: Uint8Array) => { output: Int32Array; cycles: HeadResult['cycles'] },
+  recycle?: (output: Int32Array) => void): HeadBackend {
   return {
+    ...(recycle ? { recycle } : {}),
     kind,
     description,
     async run(program, frame: FrameInput, signal?: AbortSignal): Promise<HeadResult> {
@@ -35,8 +38,13 @@ export function referenceBackend(): HeadBackend {
   return inProcessBackend('reference', 'TypeScript reference executor', (program, frame) => runReference(program, frame));
 }
 
-/** The Wasm emulator on the calling thread, from the bytes (or compiled module) of dist/dhm.wasm. */
+/** The Wasm emulator on the calling thread, from the bytes (or compiled module) of dist/dhm.wasm; recycles outputs handed back. */
 export async function wasmInProcessBackend(source: DhmWasmSource): Promise<HeadBackend> {
   const emu: DhmEmulator = await createEmulator(source);
-  return inProcessBackend('wasm', 'Wasm emulator (in process)', (program, frame) => emu.run(program, frame));
+  const pool = new OutputPool();
+  return inProcessBackend('wasm', 'Wasm emulator (in process)', (program, frame) => {
+    const s = program.streams[program.output];
+    const spare = s ? pool.take(s.channels * s.height * s.width) : undefined;
+    return emu.run(program, frame, spare ? { output: spare } : {});
+  }, (output) => pool.put(output));
 }

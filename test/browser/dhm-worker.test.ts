@@ -82,6 +82,21 @@ describe('DHM emulator worker (comlink) vs in-process emulator', () => {
     }
   });
 
+  it('a recycled output array is written into and returned; a wrong-sized one is dropped', async () => {
+    const p = randomProgram(21, { steps: 2, maxSize: 20 });
+    const frame = randomFrame(21, p.input.height, p.input.width);
+    const mine = local.run(p, frame);
+    const recycled = new Int32Array(mine.output.length).fill(-12345);
+    const r = await api.run(p, frame, transfer(recycled, [recycled.buffer]));
+    equal(recycled.byteLength, 0, 'the recycled array was transferred to the worker');
+    arraysEqual(r.output, mine.output, 'output written into the recycled array');
+    equal(JSON.stringify(r.cycles), JSON.stringify(mine.cycles), 'cycles');
+    const wrong = new Int32Array(mine.output.length + 1).fill(7);
+    const r2 = await api.run(p, frame, transfer(wrong, [wrong.buffer]));
+    equal(r2.output.length, mine.output.length, 'a fresh array of the right size');
+    arraysEqual(r2.output, mine.output, 'wrong-sized recycled array ignored');
+  });
+
   it('a bad frame fails in the worker with DhmEmulatorError naming the cause', async () => {
     const p = randomProgram(5);
     let err: Error | null = null;

@@ -50,6 +50,21 @@ describe('hybrid pipeline in Chromium (worker head, WebGPU tail)', () => {
     });
   }
 
+  it('recycled outputs go back to the worker and come back holding the next result', async () => {
+    const p = await pipeline.prepare({ modelId: 'mobilenetv2' });
+    const { width, height } = p.program.input;
+    const frames = [1, 2, 3].map((k) => ({ width, height, data: new Uint8Array(width * height * 3).map((_, i) => (i * 7 * k + k) & 255) }));
+    const ref = referenceBackend();
+    let previous: Int32Array | null = null;
+    for (const [k, frame] of frames.entries()) {
+      const r = await backend.run(p.program, frame);
+      if (previous) equal(previous.byteLength, 0, `frame ${k}: the recycled array was transferred to the worker`);
+      arraysEqual(r.output, (await ref.run(p.program, frame)).output, `frame ${k}: worker (recycled output) vs reference`);
+      backend.recycle!(r.output);
+      previous = r.output;
+    }
+  });
+
   it('aborting mid-run rejects with an AbortError and the next run succeeds', async () => {
     const image = await decodeImageUrl('/models/images/parrot.jpg');
     const ctrl = new AbortController();
