@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test`: type-check (tsc -b), build, Node tests (node:test via tsx), browser tests (@web/test-runner in headless
- * Chromium with software WebGPU), then one plain line `N passed, N failed` summing both runners (+1 check for the
- * type-check and the build each).
+ * `npm test`: provision the models (scripts/models.ts), type-check (tsc -b), build, Node tests (node:test via tsx),
+ * browser tests (@web/test-runner in headless Chromium with software WebGPU), then one plain line `N passed, N failed`
+ * summing both runners (+1 check for the models, the type-check and the build each).
  * Options: --only node|browser, --files a,b (test files relative to the repo root).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,8 +25,9 @@ function step(name, cmd, args, env = {}) {
   return r.status === 0;
 }
 
-// 1. type-check and build (each counts as one check)
-for (const [name, cmd, args] of [['type-check', bin('tsc'), ['-b']], ['build', process.execPath, ['build.mjs', '--quiet']]]) {
+// 1. models (the tests use the real pretrained models: provisioned by checksum, ≈1 s when already there),
+//    type-check and build (each counts as one check)
+for (const [name, cmd, args] of [['models', bin('tsx'), ['scripts/models.ts']], ['type-check', bin('tsc'), ['-b']], ['build', process.execPath, ['build.mjs', '--quiet']]]) {
   if (step(name, cmd, args)) totals.passed++;
   else {
     totals.failed++;

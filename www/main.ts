@@ -152,8 +152,17 @@ if ('serviceWorker' in navigator) {
   });
 }
 
-const threadsParam = new URLSearchParams(location.search).get('threads');
-const baseEnv = browserPipelineEnv({ onProgress: onDownload, ...(threadsParam ? { threads: Number(threadsParam) } : {}) });
+/** `?threads=N` (1..16) sets onnxruntime-web's wasm threads; anything else is ignored with a visible message. */
+function threadsFromUrl(): number | undefined {
+  const raw = new URLSearchParams(location.search).get('threads');
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 1 && n <= 16) return n;
+  $('cap-messages').append(h('li', {}, `URL parameter threads=${raw} ignored: expected an integer from 1 to 16.`));
+  return undefined;
+}
+const urlThreads = threadsFromUrl();
+const baseEnv = browserPipelineEnv({ onProgress: onDownload, ...(urlThreads !== undefined ? { threads: urlThreads } : {}) });
 const fileCache = new Map<string, Promise<Uint8Array>>();
 /** The platform, with model files fetched once for both the estimates and the pipeline. */
 const env: PipelineEnv = {

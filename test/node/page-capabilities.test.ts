@@ -27,6 +27,11 @@ test('served page reports capabilities, messages and the build transfer size', {
     const info = JSON.parse(readFileSync(join(ROOT, 'dist', 'build-info.json'), 'utf8')) as { pageBytes: number };
     assert.equal(await page.$eval('#build-info', (e) => (e as unknown as { dataset: Record<string, string> }).dataset.pageBytes), String(info.pageBytes));
     assert.match(await page.$eval('#build-info', (e) => e.textContent ?? ''), /Page transfer size \(without models\): \d+\.\d\d MiB, gzip \d+\.\d\d MiB/);
+    // a bad ?threads= is ignored with a message naming the value and the valid range
+    await page.goto(`${server.url}?threads=abc`);
+    await page.waitForSelector('#cap-list dd[data-cap="WebGPU"]', { timeout: 60_000 });
+    const bad = await page.$$eval('#cap-messages li', (lis) => lis.map((l) => l.textContent ?? ''));
+    assert.ok(bad.some((m) => /threads=abc ignored: expected an integer from 1 to 16/.test(m)), JSON.stringify(bad));
     assert.deepEqual(errors, []);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'capabilities.png') });
