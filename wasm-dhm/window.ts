@@ -34,6 +34,29 @@ export function windowExact(
 }
 
 /**
+ * `n` stream words (i32) at `src` narrowed to i16 codes at `d`, 8 at a time (two i32x4 loads → one i16x8 store):
+ * reads up to 28 bytes and writes up to 14 bytes past the `n` values (the slack windowI16 documents).
+ */
+// @ts-ignore: decorator
+@inline function narrowCodes(d: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    v128.store(d, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
+    src += 32;
+    d += 16;
+  }
+}
+
+/** `n` i16 codes copied from `src` to `d`, 8 at a time (same slack as narrowCodes). */
+// @ts-ignore: decorator
+@inline function copyCodes(d: usize, src: usize, n: i32): void {
+  for (let i = 0; i < n; i += 8) {
+    v128.store(d, v128.load(src));
+    src += 16;
+    d += 16;
+  }
+}
+
+/**
  * Window of a conv output pixel for group `g` as i16 codes in (ky, kx, ci) tap order, for the i16 dot-product
  * path; an odd tap count gets one zero tap so the window is a whole number of i16 pairs. `padValue16` points
  * at per-input-channel pad codes as i16. Values are known to fit i16 (mode selection). Channels are moved 8 at
@@ -55,26 +78,15 @@ export function windowI16(
   if (dw == 1 && cinG == C && x0 >= 0 && x0 + kw <= inW) {
     // Window columns all inside and contiguous (dilation 1, all channels): each window row is one run of
     // kernelW·C consecutive stream words (HWC), narrowed 8 at a time.
-    const runBytes = <usize>(kw * C) << 1;
+    const run = kw * C;
     for (let ky = 0; ky < kh; ky++) {
       const row = rowAddress(inS, oy * sh - padT + ky * dh);
       if (row != 0) {
-        let src = row + (<usize>(x0 * C) << 2);
-        const end = d + runBytes;
-        for (let e = d; e < end; e += 16) {
-          v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
-          src += 32;
-        }
-        d = end;
+        narrowCodes(d, row + (<usize>(x0 * C) << 2), run);
+        d += <usize>run << 1;
       } else {
         for (let kx = 0; kx < kw; kx++) {
-          let src = pad;
-          let e = d;
-          for (let ci = 0; ci < cinG; ci += 8) {
-            v128.store(e, v128.load(src));
-            src += 16;
-            e += 16;
-          }
+          copyCodes(d, pad, cinG);
           d += tapBytes;
         }
       }
@@ -86,23 +98,8 @@ export function windowI16(
     const row = rowAddress(inS, oy * sh - padT + ky * dh);
     for (let kx = 0; kx < kw; kx++) {
       const x = ox * sw - padL + kx * dw;
-      if (row != 0 && x >= 0 && x < inW) {
-        let src = row + ((<usize>x * <usize>C + <usize>c0) << 2);
-        let e = d;
-        for (let ci = 0; ci < cinG; ci += 8) {
-          v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
-          src += 32;
-          e += 16;
-        }
-      } else {
-        let src = pad;
-        let e = d;
-        for (let ci = 0; ci < cinG; ci += 8) {
-          v128.store(e, v128.load(src));
-          src += 16;
-          e += 16;
-        }
-      }
+      if (row != 0 && x >= 0 && x < inW) narrowCodes(d, row + ((<usize>x * <usize>C + <usize>c0) << 2), cinG);
+      else copyCodes(d, pad, cinG);
       d += tapBytes;
     }
   }
