@@ -118,6 +118,17 @@ export function requantize(
   return v < lo ? lo : v > hi ? hi : v;
 }
 
+/** Overflow mode 'wrap' on four lanes: keep the low `wrapBits` bits (sign-extended when `signed`); 0 or 32 = no wrap. */
+// @ts-ignore: decorator
+@inline function wrapX4(v: v128, wrapBits: i32, signed: bool): v128 {
+  if (wrapBits <= 0 || wrapBits >= 32) return v;
+  if (signed) {
+    const k = 32 - wrapBits;
+    return i32x4.shr_s(i32x4.shl(v, k), k);
+  }
+  return v128.and(v, i32x4.splat((1 << wrapBits) - 1));
+}
+
 /**
  * SIMD re-quantisation of four i32 accumulators (lanes = four output channels) in f64 lanes: `scale01`/`scale23`
  * hold 2^-s per lane (exact powers of two), so acc·2^-s is exact; floor / floor(x + 1/2) / nearest (ties to even)
@@ -145,16 +156,8 @@ export function requantize(
   }
   a = f64x2.min(f64x2.max(a, lo), hi);
   b = f64x2.min(f64x2.max(b, lo), hi);
-  let r = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(a), i32x4.trunc_sat_f64x2_s_zero(b), 0, 1, 4, 5);
-  if (wrapBits > 0 && wrapBits < 32) {
-    if (signed) {
-      const k = 32 - wrapBits;
-      r = i32x4.shr_s(i32x4.shl(r, k), k);
-    } else {
-      r = v128.and(r, i32x4.splat((1 << wrapBits) - 1));
-    }
-  }
-  return r;
+  const r = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(a), i32x4.trunc_sat_f64x2_s_zero(b), 0, 1, 4, 5);
+  return wrapX4(r, wrapBits, signed);
 }
 
 /** "No lower clamp" / "no upper clamp" activation bounds for `requantize`. */
@@ -190,13 +193,5 @@ export const i64MaxNone: i64 = i64.MAX_VALUE;
     q = acc;
   }
   q = i32x4.min_s(i32x4.max_s(q, lo), hi);
-  if (wrapBits > 0 && wrapBits < 32) {
-    if (signed) {
-      const k = 32 - wrapBits;
-      q = i32x4.shr_s(i32x4.shl(q, k), k);
-    } else {
-      q = v128.and(q, i32x4.splat((1 << wrapBits) - 1));
-    }
-  }
-  return q;
+  return wrapX4(q, wrapBits, signed);
 }
