@@ -13,7 +13,6 @@ import { StageError, type StageName } from '../src/pipeline/stages';
 import type { HeadBackend } from '../src/pipeline/backend';
 import { referenceBackend } from '../src/pipeline/backends';
 import { getModel, PAPER_MODELS, SAMPLE_IMAGES, type ModelId, type SampleImageId } from '../src/models/registry';
-import { loadGraph } from '../src/graph/index';
 import { toFrame, type RgbaImage } from '../src/image/preprocess';
 import { formatRange, parseFormat } from '../src/dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2 } from '../src/cost/devices';
@@ -198,8 +197,8 @@ function contextFor(id: ModelId): Promise<NetworkContext> {
   let c = contexts.get(id);
   if (!c) {
     const model = getModel(id);
-    c = env.loadFile(model.file.path).then((bytes) => {
-      const ctx = networkContext(model, loadGraph(bytes, model.file.path));
+    c = pipeline.loadModel(model).then(({ graph }) => {
+      const ctx = networkContext(model, graph);
       contextsResolved.set(id, ctx);
       return ctx;
     });

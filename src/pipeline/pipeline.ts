@@ -157,7 +157,7 @@ export class HybridPipeline {
     const signal = ctx.signal;
     const model = getModel(config.modelId);
     if (!model.float) throw new StageError('load-model', new Error(`model '${model.id}' is an int8 reference model; the hybrid system needs a float model`));
-    const { graph, bytes } = await runStage('load-model', ctx, () => this.loadGraph(model, signal));
+    const { graph, bytes } = await runStage('load-model', ctx, () => this.loadModel(model, signal));
     const { cuts, cut, head, tailBytes } = await runStage('choose-cut', ctx, () => {
       const cuts = listCuts(graph);
       const index = config.cut ?? 0;
@@ -187,7 +187,11 @@ export class HybridPipeline {
     };
   }
 
-  private loadGraph(model: ModelEntry, signal?: AbortSignal): Promise<{ graph: Graph; bytes: Uint8Array }> {
+  /**
+   * The model's ONNX bytes and its prepared Graph (load-model's work), cached per model; the page's live estimates use
+   * the same graph, so a model is fetched and parsed once.
+   */
+  loadModel(model: ModelEntry, signal?: AbortSignal): Promise<{ graph: Graph; bytes: Uint8Array }> {
     let g = this.graphs.get(model.id);
     if (!g) {
       g = this.env.loadFile(model.file.path, signal).then((bytes) => ({ bytes, graph: loadGraph(bytes, model.file.path) }));
