@@ -12,14 +12,13 @@
  * Independent of the TypeScript reference executor (src/dhm/reference.ts): nothing here imports it.
  */
 
-import type { ConvLayer, DhmLayer, DhmProgram, HeadCycles, MaxPoolLayer, StreamInfo, WireLayer } from './program';
-import { formatName, formatRange } from './program';
+import type { ConvLayer, DhmProgram, HeadCycles, StreamInfo } from './program';
+import { formatRange } from './program';
 import { validateProgram } from './validate';
 
 /** Why the emulator refused or failed (closed union). */
 export type DhmEmulatorErrorCode =
   | 'bad-module' // the .wasm is not this emulator (missing exports, other ABI version)
-  | 'bad-program' // the program violates the contract / docs/datapath.md limits (detected before running)
   | 'bad-frame' // the frame is not H·W·3 bytes
   | 'bad-output' // options.output is not an Int32Array of the output's size
   | 'out-of-memory' // linear memory could not grow to hold the program and its streams
@@ -269,8 +268,8 @@ class Emulator implements DhmEmulator {
   /** Validates the program and writes it into linear memory (docs/emulator.md §Layout). */
   private layout(program: DhmProgram): Prepared {
     validateProgram(program); // throws DhmProgramError (src/dhm/validate.ts) naming layer and field
-    const streamIds = validate(program); // the layout's own safety checks (DhmEmulatorError 'bad-program')
-    const ids = [...streamIds.keys()];
+    // the streams the program uses (validated above): the input, then each layer's output
+    const ids = [program.input.id, ...program.layers.map((l) => l.output)];
     const index = new Map(ids.map((id, i) => [id, i] as const));
     const info = (id: string): StreamInfo => program.streams[id]!;
 
@@ -299,10 +298,11 @@ class Emulator implements DhmEmulator {
       const ptrs: Record<string, number> = {};
       if (layer.kind === 'conv') {
         const inS = info(layer.input);
-        const dp = this.forceExact ? 'exact-i64' : chooseConvDatapath(layer, inS, info(layer.output));
+        const bounds = accumulatorBounds(layer, inS);
+        const dp = this.forceExact ? 'exact-i64' : chooseConvDatapath(layer, inS, bounds);
         datapaths.set(layer.name, dp);
         modes.push(MODE[dp]);
-        intRq.push(dp === 'exact-i64' ? undefined : uniformIntegerShift(layer, inS));
+        intRq.push(dp === 'exact-i64' ? undefined : uniformIntegerShift(layer, bounds));
         ptrs.weights = arr(layer.weights);
         ptrs.bias = arr(layer.bias);
         ptrs.shift = arr(layer.shift);
@@ -463,34 +463,44 @@ class Emulator implements DhmEmulator {
 }
 
 /**
- * Picks the conv datapath (docs/emulator.md §Datapaths). The SIMD paths accumulate in i32, so they are taken only
- * when the worst case over every output channel, |bias[o]| + max|x| · Σ|W[o]|, is below 2^31 (then i32 holds
- * every partial sum exactly, whatever the summation order), and — for wrap with a left shift — when the shifted
- * accumulator still fits i32. dot16 also needs every input and pad code to fit i16; with groups = 1 and
- * dilationW = 1 it reads windows in place from a padded i16 image (dot16-rows), else it gathers them per pixel.
- * `output` is unused today (the output format never limits the choice); kept so callers need not change.
+ * Per output channel o, the worst-case accumulator magnitude |bias[o]| + max|x| · Σ|W[o]| (max|x| over the input
+ * format range and the pad codes): what decides whether the i32 SIMD datapaths can hold every partial sum.
  */
-export function chooseConvDatapath(layer: ConvLayer, input: StreamInfo, output: StreamInfo): ConvDatapath {
+function accumulatorBounds(layer: ConvLayer, input: StreamInfo): Float64Array {
   const r = formatRange(input.format);
   let maxAbsX = Math.max(Math.abs(r.min), Math.abs(r.max));
-  let padFitsI16 = true;
-  for (let c = 0; c < layer.padValue.length; c++) {
-    const v = layer.padValue[c]!;
-    maxAbsX = Math.max(maxAbsX, Math.abs(v));
-    if (v < -32768 || v > 32767) padFitsI16 = false;
-  }
+  for (let c = 0; c < layer.padValue.length; c++) maxAbsX = Math.max(maxAbsX, Math.abs(layer.padValue[c]!));
   const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
-  const LIMIT = 2 ** 31 - 1;
+  const bounds = new Float64Array(layer.outChannels);
   for (let o = 0; o < layer.outChannels; o++) {
     let sumAbsW = 0;
     for (let j = o * fanIn; j < (o + 1) * fanIn; j++) sumAbsW += Math.abs(layer.weights[j]!);
-    const bound = Math.abs(layer.bias[o]!) + maxAbsX * sumAbsW;
+    bounds[o] = Math.abs(layer.bias[o]!) + maxAbsX * sumAbsW;
+  }
+  return bounds;
+}
+
+/**
+ * Picks the conv datapath (docs/emulator.md §Datapaths). The SIMD paths accumulate in i32, so they are taken only
+ * when the worst case over every output channel (`bounds`, from accumulatorBounds) is below 2^31 (then i32 holds
+ * every partial sum exactly, whatever the summation order), and — for wrap with a left shift — when the shifted
+ * accumulator still fits i32. dot16 also needs every input and pad code to fit i16; with groups = 1 and
+ * dilationW = 1 it reads windows in place from a padded i16 image (dot16-rows), else it gathers them per pixel.
+ * Shifts are within the validated range (-16..48).
+ */
+function chooseConvDatapath(layer: ConvLayer, input: StreamInfo, bounds: Float64Array): ConvDatapath {
+  const LIMIT = 2 ** 31 - 1;
+  for (let o = 0; o < layer.outChannels; o++) {
+    const bound = bounds[o]!;
     if (bound > LIMIT) return 'exact-i64';
     const s = layer.shift[o]!;
-    if (s < -16 || s > 48) return 'exact-i64';
     if (s < 0 && layer.overflow === 'wrap' && bound * 2 ** -s > LIMIT) return 'exact-i64';
   }
-  void output;
+  let padFitsI16 = true;
+  for (let c = 0; c < layer.padValue.length; c++) {
+    const v = layer.padValue[c]!;
+    if (v < -32768 || v > 32767) padFitsI16 = false;
+  }
   const cinG = layer.inChannels / layer.groups;
   const coutG = layer.outChannels / layer.groups;
   if (cinG === 1 && coutG === 1) return 'depthwise-i32-simd';
@@ -502,211 +512,17 @@ export function chooseConvDatapath(layer: ConvLayer, input: StreamInfo, output: 
 /**
  * The shift of a fast-path conv whose output channels all share one shift small enough for integer SIMD
  * re-quantisation (docs/emulator.md §Datapaths), or undefined (then the f64-lane path handles per-channel
- * shifts). Needs -16 <= s <= 30, and the rounding add (half-up) or the left shift must stay below 2^31.
+ * shifts). Needs -16 <= s <= 30, and the rounding add (half-up) or the left shift must stay below 2^31 for the
+ * worst channel of `bounds`.
  */
-export function uniformIntegerShift(layer: ConvLayer, input: StreamInfo): number | undefined {
+function uniformIntegerShift(layer: ConvLayer, bounds: Float64Array): number | undefined {
   const s = layer.shift[0]!;
   for (let o = 1; o < layer.outChannels; o++) if (layer.shift[o] !== s) return undefined;
   if (s < -16 || s > 30) return undefined;
-  const bound = accumulatorBound(layer, input);
+  let bound = 0;
+  for (let o = 0; o < bounds.length; o++) bound = Math.max(bound, bounds[o]!);
   const LIMIT = 2 ** 31 - 1;
   if (s > 0 && layer.rounding === 'half-up' && bound + 2 ** (s - 1) > LIMIT) return undefined;
   if (s < 0 && bound * 2 ** -s > LIMIT) return undefined;
   return s;
-}
-
-/** max over output channels of |bias[o]| + max|x| · Σ|W[o]| (max|x| over the input format range and the pad codes). */
-function accumulatorBound(layer: ConvLayer, input: StreamInfo): number {
-  const r = formatRange(input.format);
-  let maxAbsX = Math.max(Math.abs(r.min), Math.abs(r.max));
-  for (let c = 0; c < layer.padValue.length; c++) maxAbsX = Math.max(maxAbsX, Math.abs(layer.padValue[c]!));
-  const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
-  let worst = 0;
-  for (let o = 0; o < layer.outChannels; o++) {
-    let sumAbsW = 0;
-    for (let j = o * fanIn; j < (o + 1) * fanIn; j++) sumAbsW += Math.abs(layer.weights[j]!);
-    worst = Math.max(worst, Math.abs(layer.bias[o]!) + maxAbsX * sumAbsW);
-  }
-  return worst;
-}
-
-// ---- validation (contract checks needed for a safe memory layout; docs/datapath.md §2 limits) ----
-
-function bad(message: string, layer?: string): never {
-  throw new DhmEmulatorError('bad-program', message, layer);
-}
-
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-
-function checkFormat(id: string, s: StreamInfo): void {
-  const f = s.format;
-  if (!f || !isInt(f.bits) || !isInt(f.intBits) || typeof f.signed !== 'boolean') bad(`stream '${id}' has a malformed format`);
-  if (f.bits < 1 || f.bits > 16) bad(`stream '${id}' format ${formatName(f)}: bits must be 1..16 (docs/datapath.md §2)`);
-  for (const k of ['channels', 'height', 'width'] as const) {
-    if (!isInt(s[k]) || s[k] < 1) bad(`stream '${id}' has ${k} = ${String(s[k])}, expected a positive integer`);
-  }
-}
-
-function convOutSize(n: number, k: number, s: number, d: number, p0: number, p1: number): number {
-  return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
-}
-
-function poolOutSize(n: number, k: number, s: number, p0: number, p1: number, ceil: boolean): number {
-  const span = n + p0 + p1 - k;
-  if (!ceil) return Math.floor(span / s) + 1;
-  let out = Math.ceil(span / s) + 1;
-  if ((out - 1) * s >= n + p0) out -= 1;
-  return out;
-}
-
-function checkArray(layer: DhmLayer, name: string, a: unknown, length: number): void {
-  if (!(a instanceof Int32Array)) bad(`${name} must be an Int32Array`, layer.name);
-  if (a.length !== length) bad(`${name} has length ${a.length}, expected ${length}`, layer.name);
-}
-
-function checkWindowed(layer: ConvLayer | MaxPoolLayer, inS: StreamInfo, outS: StreamInfo): void {
-  const dil = layer.kind === 'conv' ? [layer.dilationH, layer.dilationW] : [1, 1];
-  const geo = { kernelH: layer.kernelH, kernelW: layer.kernelW, strideH: layer.strideH, strideW: layer.strideW, dilationH: dil[0], dilationW: dil[1] };
-  for (const [k, v] of Object.entries(geo)) if (!isInt(v) || v < 1) bad(`${k} = ${String(v)}, expected an integer >= 1`, layer.name);
-  for (const k of ['padTop', 'padLeft', 'padBottom', 'padRight'] as const) {
-    if (!isInt(layer[k]) || layer[k] < 0) bad(`${k} = ${String(layer[k])}, expected an integer >= 0`, layer.name);
-  }
-  const expH = layer.kind === 'conv'
-    ? convOutSize(inS.height, layer.kernelH, layer.strideH, layer.dilationH, layer.padTop, layer.padBottom)
-    : poolOutSize(inS.height, layer.kernelH, layer.strideH, layer.padTop, layer.padBottom, layer.ceilMode);
-  const expW = layer.kind === 'conv'
-    ? convOutSize(inS.width, layer.kernelW, layer.strideW, layer.dilationW, layer.padLeft, layer.padRight)
-    : poolOutSize(inS.width, layer.kernelW, layer.strideW, layer.padLeft, layer.padRight, layer.ceilMode);
-  if (outS.height !== expH || outS.width !== expW) {
-    bad(`output stream '${layer.output}' is ${outS.height}x${outS.width}, expected ${expH}x${expW} from the input ${inS.height}x${inS.width} and the window geometry`, layer.name);
-  }
-}
-
-/** Checks the program; returns the stream ids in a fixed order (map id → info). */
-function validate(program: DhmProgram): Map<string, StreamInfo> {
-  if (!program || program.version !== 1) bad(`unsupported program version ${String(program?.version)}, expected 1`);
-  const streams = new Map<string, StreamInfo>();
-  for (const [id, s] of Object.entries(program.streams ?? {})) {
-    checkFormat(id, s);
-    streams.set(id, s);
-  }
-  const inp = program.input;
-  const inS = streams.get(inp?.id);
-  if (!inS) bad(`input stream '${String(inp?.id)}' is not in program.streams`);
-  if (inS.channels !== 3 || inS.format.signed || inS.format.bits !== 8 || inS.format.intBits !== 8) {
-    bad(`input stream '${inp.id}' must be 3 channels UFIXED<8,8>, got ${inS.channels} channels ${formatName(inS.format)}`);
-  }
-  if (inS.height !== inp.height || inS.width !== inp.width) bad(`program.input is ${inp.height}x${inp.width} but stream '${inp.id}' is ${inS.height}x${inS.width}`);
-  const produced = new Set<string>([inp.id]);
-  const need = (layer: DhmLayer, id: string): StreamInfo => {
-    const s = streams.get(id);
-    if (!s) bad(`input stream '${id}' is not in program.streams`, layer.name);
-    if (!produced.has(id)) bad(`input stream '${id}' is not produced by an earlier layer (layers must be in topological order)`, layer.name);
-    return s;
-  };
-  const names = new Set<string>();
-  for (const layer of program.layers) {
-    if (names.has(layer.name)) bad(`duplicate layer name '${layer.name}'`);
-    names.add(layer.name);
-    const outS = streams.get(layer.output);
-    if (!outS) bad(`output stream '${layer.output}' is not in program.streams`, layer.name);
-    if (produced.has(layer.output)) bad(`output stream '${layer.output}' is produced twice`, layer.name);
-    switch (layer.kind) {
-      case 'conv': {
-        const x = need(layer, layer.input);
-        if (!isInt(layer.groups) || layer.groups < 1) bad(`groups = ${String(layer.groups)}`, layer.name);
-        if (layer.inChannels !== x.channels) bad(`inChannels = ${layer.inChannels} but input stream '${layer.input}' has ${x.channels}`, layer.name);
-        if (layer.outChannels !== outS.channels) bad(`outChannels = ${layer.outChannels} but output stream has ${outS.channels}`, layer.name);
-        if (layer.inChannels % layer.groups !== 0 || layer.outChannels % layer.groups !== 0) {
-          bad(`channels ${layer.inChannels}->${layer.outChannels} not divisible by groups = ${layer.groups}`, layer.name);
-        }
-        checkWindowed(layer, x, outS);
-        const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
-        checkArray(layer, 'weights', layer.weights, layer.outChannels * fanIn);
-        checkArray(layer, 'bias', layer.bias, layer.outChannels);
-        checkArray(layer, 'shift', layer.shift, layer.outChannels);
-        checkArray(layer, 'padValue', layer.padValue, layer.inChannels);
-        const wf = layer.weightFormat;
-        if (!wf || !wf.signed || wf.bits < 2 || wf.bits > 16) bad(`weightFormat must be signed with 2..16 bits, got ${wf ? formatName(wf) : 'none'}`, layer.name);
-        const wr = formatRange(wf);
-        for (let j = 0; j < layer.weights.length; j++) {
-          const v = layer.weights[j]!;
-          if (v < wr.min || v > wr.max) bad(`weight #${j} = ${v} outside ${formatName(wf)} range [${wr.min}, ${wr.max}]`, layer.name);
-        }
-        for (let o = 0; o < layer.outChannels; o++) {
-          const s = layer.shift[o]!;
-          if (s < -16 || s > 48) bad(`shift[${o}] = ${s} outside [-16, 48] (docs/datapath.md §2)`, layer.name);
-        }
-        checkAccumulator(layer, x);
-        if (!(layer.rounding in ROUNDING)) bad(`unknown rounding '${String(layer.rounding)}'`, layer.name);
-        if (!(layer.overflow in OVERFLOW)) bad(`unknown overflow '${String(layer.overflow)}'`, layer.name);
-        if (!(layer.activation in ACTIVATION)) bad(`unknown activation '${String(layer.activation)}'`, layer.name);
-        break;
-      }
-      case 'maxpool': {
-        const x = need(layer, layer.input);
-        if (x.channels !== outS.channels) bad(`maxpool keeps channels: input ${x.channels}, output ${outS.channels}`, layer.name);
-        checkWindowed(layer, x, outS);
-        if (layer.padTop >= layer.kernelH || layer.padBottom >= layer.kernelH || layer.padLeft >= layer.kernelW || layer.padRight >= layer.kernelW) {
-          bad('maxpool padding must be smaller than the kernel (docs/datapath.md §7.1)', layer.name);
-        }
-        if (formatName(x.format) !== formatName(outS.format)) bad(`maxpool output format ${formatName(outS.format)} differs from input ${formatName(x.format)}`, layer.name);
-        break;
-      }
-      case 'add': {
-        if (!Array.isArray(layer.inputs) || layer.inputs.length !== 2) bad('add needs exactly 2 inputs', layer.name);
-        for (const id of layer.inputs) {
-          const x = need(layer, id);
-          if (x.channels !== outS.channels || x.height !== outS.height || x.width !== outS.width) {
-            bad(`input '${id}' is ${x.channels}x${x.height}x${x.width}, output is ${outS.channels}x${outS.height}x${outS.width}`, layer.name);
-          }
-        }
-        for (const s of layer.shifts) if (!isInt(s) || s < -16 || s > 32) bad(`shift ${String(s)} outside [-16, 32]`, layer.name);
-        if (!(layer.rounding in ROUNDING) || !(layer.overflow in OVERFLOW) || !(layer.activation in ACTIVATION)) bad('unknown rounding/overflow/activation', layer.name);
-        break;
-      }
-      case 'wire': {
-        checkWire(layer, outS, need);
-        break;
-      }
-      default:
-        bad(`unknown layer kind '${String((layer as { kind?: unknown }).kind)}'`, (layer as { name?: string }).name);
-    }
-    produced.add(layer.output);
-  }
-  if (!produced.has(program.output)) bad(`program output '${program.output}' is not produced by any layer nor the input`);
-  return streams;
-}
-
-function checkWire(layer: WireLayer, outS: StreamInfo, need: (l: DhmLayer, id: string) => StreamInfo): void {
-  if (layer.inputs.length < 1) bad('wire needs at least one input', layer.name);
-  const ins = layer.inputs.map((id) => need(layer, id));
-  for (const [k, x] of ins.entries()) {
-    if (x.height !== outS.height || x.width !== outS.width) bad(`input #${k} '${layer.inputs[k]}' is ${x.height}x${x.width}, output is ${outS.height}x${outS.width}`, layer.name);
-  }
-  checkArray(layer, 'sourceInput', layer.sourceInput, outS.channels);
-  checkArray(layer, 'sourceChannel', layer.sourceChannel, outS.channels);
-  if (layer.shifts.length !== layer.inputs.length) bad(`shifts has length ${layer.shifts.length}, expected ${layer.inputs.length}`, layer.name);
-  for (const s of layer.shifts) if (!isInt(s) || s < -16 || s > 32) bad(`shift ${String(s)} outside [-16, 32]`, layer.name);
-  for (let j = 0; j < outS.channels; j++) {
-    const k = layer.sourceInput[j]!;
-    if (k < 0 || k >= ins.length) bad(`sourceInput[${j}] = ${k}, expected 0..${ins.length - 1}`, layer.name);
-    const c = layer.sourceChannel[j]!;
-    if (c < 0 || c >= ins[k]!.channels) bad(`sourceChannel[${j}] = ${c}, input '${layer.inputs[k]}' has ${ins[k]!.channels} channels`, layer.name);
-  }
-  if (!(layer.rounding in ROUNDING) || !(layer.overflow in OVERFLOW)) bad('unknown rounding/overflow', layer.name);
-}
-
-/** docs/datapath.md §3.2: accBits = b_x' + b_w + ceil(log2(F+1)) <= 53, accBits + max(0, -shift) <= 62, |bias| <= 2^(b_x'+b_w-2). */
-function checkAccumulator(layer: ConvLayer, x: StreamInfo): void {
-  const bx = x.format.signed ? x.format.bits : x.format.bits + 1;
-  const bw = layer.weightFormat.bits;
-  const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
-  const accBits = bx + bw + Math.ceil(Math.log2(fanIn + 1));
-  if (accBits > 53) bad(`accumulator needs ${accBits} bits > 53 (docs/datapath.md §3.2)`, layer.name);
-  const leaf = 2 ** (bx + bw - 2);
-  for (let o = 0; o < layer.outChannels; o++) {
-    if (Math.abs(layer.bias[o]!) > leaf) bad(`bias[${o}] = ${layer.bias[o]} exceeds the adder-tree leaf bound 2^${bx + bw - 2}`, layer.name);
-    if (accBits + Math.max(0, -layer.shift[o]!) > 62) bad(`accumulator ${accBits} bits + left shift ${-layer.shift[o]!} > 62`, layer.name);
-  }
 }
