@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getModel, LABEL_FILES, type ModelEntry } from '../src/models/registry';
+import { getModel, type ModelEntry } from '../src/models/registry';
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -35,11 +35,6 @@ export function resolveModel(idOrPath: string): { readonly path: string; readonl
   const path = join(MODELS_ROOT, entry.file.path);
   if (!existsSync(path)) throw new ModelNotFoundError(`model '${entry.id}' is not provisioned (${path} missing): run \`npm run models\``);
   return { path, entry };
-}
-
-/** Path of a provisioned label file for a model. */
-export function labelPath(entry: ModelEntry): string {
-  return join(MODELS_ROOT, LABEL_FILES[entry.labels].path);
 }
 
 /** Path of the built Wasm emulator (release or debug build). */

@@ -15,8 +15,3 @@ import { S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, word } from './stream';
   if (y < 0 || y >= word(s, S_HEIGHT)) return 0;
   return <usize>word(s, S_DATA) + ((<usize>y * <usize>word(s, S_WIDTH) * <usize>word(s, S_CHANNELS)) << 2);
 }
-
-/** Number of input rows a window block must hold back: (kernelH - 1)·dilationH (the K-1 line buffers). */
-export function lineBufferRows(kh: i32, dh: i32): i32 {
-  return (kh - 1) * dh;
-}

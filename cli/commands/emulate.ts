@@ -5,7 +5,6 @@
  * and from the analytic formula. JSON keys: model, cut, backend, shape, format, sha256, cycles {total, firstOutput},
  * formulaCycles {total, firstOutput}, perLayer (run and formula per layer).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs, flagString, flagInt, flagChoice, UsageError } from '../args';
 import { decodeImageFile } from '../image';
@@ -13,18 +12,11 @@ import { wasmPath } from '../paths';
 import { toFrame } from '../../src/image/preprocess';
 import { formulaCycles } from '../../src/dhm/cycles';
 import { runReference } from '../../src/dhm/reference';
+import { sha256Int32LE } from '../../src/board/sha256';
 import { formatName, type HeadCycles } from '../../src/dhm/program';
 import { compileModelHead, quantOptionsFromFlags, QUANT_FLAGS, QUANT_BOOLEANS } from './quantize';
 
 export const USAGE = 'usage: hybrid-dhm emulate <model-id> --cut N --image FILE [--backend wasm|reference (default wasm)] [--bits 8] [--rounding …] [--overflow …] [--json]';
-
-/** sha256 (hex) of int32 values as little-endian bytes, in array order (NCHW for feature maps). */
-export function sha256Int32(values: Int32Array): string {
-  const bytes = new Uint8Array(values.length * 4);
-  const dv = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) dv.setInt32(i * 4, values[i]!, true);
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, [...QUANT_FLAGS, 'image', 'backend'], ['json', 'help', ...QUANT_BOOLEANS]);
@@ -51,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const formula = formulaCycles(r.program);
   const out = r.program.streams[r.program.output]!;
   const shape = [1, out.channels, out.height, out.width];
-  const sha = sha256Int32(output);
+  const sha = sha256Int32LE(output); // the golden vectors' checksum too (src/board/sha256.ts)
   if (a.flags.has('json')) {
     console.log(JSON.stringify({
       model: r.entry.id, cut, tensor: r.tensor, backend, image, shape, format: formatName(out.format), sha256: sha,

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { flagChoice, flagInt, flagNumber, flagString, parseArgs, UsageError } from '../args';
 import { DIST_ROOT, MODELS_ROOT, resolveModel } from '../paths';
 import { PAPER_MODELS, SAMPLE_IMAGES, type ModelId } from '../../src/models/registry';
-import { buildReport, type ExtraTable } from '../../src/cost/report';
+import { buildReport, compareBitsOf, type ExtraTable } from '../../src/cost/report';
 import type { IdlePower, SweepRow } from '../../src/cost/sweep';
 import { toFrame } from '../../src/image/preprocess';
 import { decodeImageFile } from '../image';
@@ -118,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
   const res = reproduce(models, { bits, dspPolicy, inputSource, idlePower, fpga, link, programs, sensitivity: !args.flags.has('no-sensitivity') });
   let files = res.files;
   if (args.flags.has('accuracy')) {
-    const cmpBits = bits.includes(8) ? 8 : bits[0]!;
+    const cmpBits = compareBitsOf(bits);
     const table = await accuracyTable(res.rows.filter((r) => r.fits && r.bits === cmpBits));
     files = buildReport({ ...res.reportInput, extraTables: [...(res.reportInput.extraTables ?? []), table] });
   }

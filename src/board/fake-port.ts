@@ -198,11 +198,6 @@ export class FakeSerialLink {
     this.armed = [];
   }
 
-  /** Faults armed but not fired. */
-  get pendingFaults(): readonly PortFault[] {
-    return this.armed.map((a) => a.fault);
-  }
-
   /** The host's clock, ms: virtual line time in 'virtual' pacing, else wall time. */
   readonly hostClock = (): number => (this.pacing === 'virtual' ? Math.max(this.toHost?.readerNow ?? 0, this.hostWriteNow) : performance.now());
   private hostWriteNow = 0;
@@ -210,11 +205,6 @@ export class FakeSerialLink {
   /** Seconds one byte occupies the line at the current baud rate. */
   byteTimeMs(): number {
     return this.baudRate > 0 ? (this.bitsPerByte / this.baudRate) * 1000 : 0;
-  }
-
-  /** Line rate set by the host's last open(), baud. */
-  get currentBaudRate(): number {
-    return this.baudRate;
   }
 
   /** Unplug now (as the `disconnect` fault does). */

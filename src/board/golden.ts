@@ -11,7 +11,7 @@ import { crc32 } from './crc32';
 import { encodeResultStream, packFeatureMap, packingFor } from './featuremap';
 import { PROTOCOL_VERSION } from './frame';
 import { canonicalProgramBytes, programHashHex } from './program-hash';
-import { sha256, sha256Int32LE, toHex } from './sha256';
+import { int32LEBytes, sha256, toHex } from './sha256';
 import type { BoardCompute } from './simulator';
 
 /** Manifest format identifier. */
@@ -45,13 +45,6 @@ export interface GoldenManifest {
     readonly formulaCycles: HeadCycles;
   };
   readonly vectors: readonly GoldenVector[];
-}
-
-function int32le(values: Int32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) dv.setInt32(i * 4, values[i]!, true);
-  return out;
 }
 
 function hexBytes(bytes: Uint8Array): Uint8Array {
@@ -103,10 +96,11 @@ export async function buildGoldenVectors(
     const r = await compute(program, frame);
     const packed = packFeatureMap(r.output, out.channels, out.height, out.width, out.format);
     const stream = encodeResultStream({ format: out.format, channels: out.channels, height: out.height, width: out.width, cycles: r.cycles }, r.output);
+    const expected = int32LEBytes(r.output);
     const n = (k: string): string => `${k}-${i}`;
     files.set(`${n('input')}.rgb`, frame.data);
     files.set(`${n('input')}.hex`, hexBytes(frame.data));
-    files.set(`${n('expected')}.i32`, int32le(r.output));
+    files.set(`${n('expected')}.i32`, expected);
     files.set(`${n('expected')}.packed`, packed);
     files.set(`${n('expected')}.packed.hex`, hexWords(packed));
     files.set(`${n('result')}.stream`, stream);
@@ -114,7 +108,7 @@ export async function buildGoldenVectors(
       index: i,
       source,
       input: { file: `${n('input')}.rgb`, hexFile: `${n('input')}.hex`, shape: [frame.height, frame.width, 3], layout: 'HWC', dtype: 'uint8', sha256: toHex(sha256(frame.data)) },
-      expected: { file: `${n('expected')}.i32`, shape: [1, out.channels, out.height, out.width], layout: 'NCHW', dtype: 'int32le', format: formatName(out.format), sha256: sha256Int32LE(r.output) },
+      expected: { file: `${n('expected')}.i32`, shape: [1, out.channels, out.height, out.width], layout: 'NCHW', dtype: 'int32le', format: formatName(out.format), sha256: toHex(sha256(expected)) },
       packed: { file: `${n('expected')}.packed`, hexFile: `${n('expected')}.packed.hex`, packing: packingFor(out.format), words: packed.length / 4, layout: 'HWC-channel-fastest-le32', crc32: crc32(packed).toString(16).padStart(8, '0'), sha256: toHex(sha256(packed)) },
       resultStream: { file: `${n('result')}.stream`, bytes: stream.length },
       cycles: r.cycles,

@@ -105,11 +105,6 @@ export class SerialBoardBackend implements HeadBackend {
     port.addEventListener?.('disconnect', this.onDisconnect);
   }
 
-  /** The board's INFO from the last handshake (null before the first). */
-  get boardInfo(): BoardInfo | null {
-    return this.info;
-  }
-
   /** Link events (rejected frames, bad messages) of the current connection. */
   get linkEvents(): readonly LinkEvent[] {
     return this.link?.events ?? [];

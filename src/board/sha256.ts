@@ -101,21 +101,18 @@ export function toHex(bytes: Uint8Array): string {
   return s;
 }
 
-/** Parse lower/upper-case hex into bytes; throws a RangeError naming the bad text. */
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError(`bad hex string '${hex.slice(0, 80)}'`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
 /**
  * SHA-256 (hex) of an Int32Array as little-endian int32 values — the project's feature-map checksum
  * (`hybrid-dhm emulate --json`'s `sha256`, golden vectors' `expected.sha256`). Layout is whatever the caller's is (NCHW).
  */
 export function sha256Int32LE(values: Int32Array): string {
+  return toHex(sha256(int32LEBytes(values)));
+}
+
+/** The bytes of `values` as little-endian int32, in array order (the `.i32` files and the checksum above hash these). */
+export function int32LEBytes(values: Int32Array): Uint8Array {
   const bytes = new Uint8Array(values.length * 4);
   const dv = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) dv.setInt32(i * 4, values[i]!, true);
-  return toHex(sha256(bytes));
+  return bytes;
 }

@@ -63,7 +63,7 @@ export function estimateGpuLayer(l: GpuLayerWork, gpu: GpuProfile): GpuLayerEsti
     return { name: l.name, op: l.op, bound: 'none', timeMs: z('ms'), powerW: z('W'), energyMJ: z('mJ') };
   }
   const flops = l.macs > 0 ? 2 * l.macs : l.outputElems;
-  const eff = l.opClass === 'grouped-conv' ? gpu.computeEfficiencyGrouped.value : l.opClass === 'conv' || l.opClass === 'gemm' ? gpu.computeEfficiencyDense.value : gpu.computeEfficiencyDense.value;
+  const eff = l.opClass === 'grouped-conv' ? gpu.computeEfficiencyGrouped.value : gpu.computeEfficiencyDense.value;
   const peak = gpuPeakGflops(gpu);
   const tComputeMs = flops / (peak * eff * 1e6);
   const bytes = (l.inputElems + l.outputElems + l.params) * gpu.bytesPerValue.value;

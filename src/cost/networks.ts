@@ -33,8 +33,6 @@ export interface NetworkSweepOptions {
   readonly compile: (cut: CutPoint, bits: number) => DhmProgram;
   readonly cycles: (program: DhmProgram) => HeadCycles;
   readonly programSource: string;
-  /** Restrict to these cut indices (default: every legal cut). */
-  readonly cutIndices?: readonly number[];
 }
 
 /** Build the sweep input of one network from its prepared graph. */
@@ -44,7 +42,7 @@ export function networkSweepInput(o: NetworkSweepOptions): NetworkSweepInput {
   const inShape = shapeOf(g, g.inputs[0]!.name);
   if (inShape.length !== 4 || inShape[1] !== 3) throw new RangeError(`cost sweep: model '${o.modelId}' input shape [${inShape.join(',')}] is not NCHW with 3 channels`);
   const all = gpuWorkOf(g);
-  const cuts = listCuts(g).filter((c) => !o.cutIndices || o.cutIndices.includes(c.index));
+  const cuts = listCuts(g);
   const byIndex = new Map(cuts.map((c) => [c.index, c] as const));
   return {
     modelId: o.modelId,

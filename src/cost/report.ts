@@ -4,7 +4,7 @@
  * model's, and every assumption with its source. Pure and deterministic: the same input gives byte-identical files
  * (no timestamps, fixed number formatting, fixed ordering).
  */
-import { profileConstants, type FpgaProfile, type GpuProfile, type LinkProfile } from './devices';
+import { profileConstants, type FpgaProfile, type GpuProfile } from './devices';
 import { PAPER_CLAIMS, paperNetworkOf } from './paper';
 import { fmt, type Constant, type Figure } from './provenance';
 import { RESOURCE_RULES, RESOURCE_RULE_TEXT } from './resources';
@@ -89,10 +89,6 @@ function constantsTable(title: string, profile: object): string {
   return `### ${title}\n\n${table(['constant', 'value', 'unit', 'provenance', 'source / assumption'], rows)}`;
 }
 
-function linkName(l: LinkProfile): string {
-  return l.name;
-}
-
 function range(vals: readonly number[]): string {
   if (vals.length === 0) return '—';
   const lo = Math.min(...vals);
@@ -143,7 +139,7 @@ function charts(rows: readonly SweepRow[], modelId: string, network: string, cfg
   for (const b of cfg.bits) {
     use.push({ name: `ALMs ${b}-bit`, points: cuts.map((c) => [c, pctOf(mine, c, b, 'alms', cfg)] as const) });
   }
-  const b0 = cfg.bits.includes(8) ? 8 : cfg.bits[0]!;
+  const b0 = compareBitsOf(cfg.bits);
   use.push({ name: `M20K ${b0}-bit`, dashed: true, points: cuts.map((c) => [c, pctOf(mine, c, b0, 'm20k', cfg)] as const) });
   use.push({ name: `registers ${b0}-bit`, dashed: true, points: cuts.map((c) => [c, pctOf(mine, c, b0, 'registers', cfg)] as const) });
   use.push({ name: `DSP ${b0}-bit`, dashed: true, points: cuts.map((c) => [c, pctOf(mine, c, b0, 'dspBlocks', cfg)] as const) });
@@ -179,11 +175,16 @@ function bestTable(best: readonly BestCut[]): string {
   );
 }
 
+/** The bit width the report compares against the paper (and details per resource): 8 when swept, else the first. */
+export function compareBitsOf(bits: readonly number[]): number {
+  return bits.includes(8) ? 8 : bits[0]!;
+}
+
 /** Build every report file: `report.md`, `rows.csv`, `rows.json` and three SVGs per network. */
 export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   const { rows, config: cfg } = input;
   const files = new Map<string, string>();
-  const cmpBits = input.compareBits ?? (cfg.bits.includes(8) ? 8 : cfg.bits[0]!);
+  const cmpBits = input.compareBits ?? compareBitsOf(cfg.bits);
   const best = bestCuts(rows);
   const md: string[] = [];
   md.push('# Reproduction report: FPGA-GPU heterogeneity for embedded DNNs (modelled)');
@@ -192,7 +193,7 @@ export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   md.push('');
   md.push('**Provenance.** Nobody here has the Jetson TX2 or the Cyclone 10 GX board. Every latency, energy and resource figure below is **modelled** from the DHM compiler\'s exact programs and cycle counts and the device constants listed under *Assumptions* (each with its provenance: datasheet, the authors\' own measurements or publications, derived, or our assumption). Figures marked **paper** are the abstract\'s claims. Nothing was tuned to reproduce the paper\'s numbers.');
   md.push('');
-  md.push(`Configuration: FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${linkName(cfg.link)}; input frame from the ${cfg.inputSource === 'host' ? 'host over the link' : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
+  md.push(`Configuration: FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${cfg.link.name}; input frame from the ${cfg.inputSource === 'host' ? 'host over the link' : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
   md.push('');
   md.push('Model: hybrid latency = T_FPGA + T_link + T_GPU(tail), sequential; hybrid energy = E_FPGA + E_link + E_GPU(tail), ' + (cfg.idlePower === 'included'
     ? 'plus the idle energy of the waiting devices (GPU at its lowest measured power during FPGA and link, FPGA static power during link and tail).'

@@ -116,7 +116,7 @@ export function evaluateHead(
   const tOut = linkTimeMs(outBytes, cfg.link);
   const tIn = linkTimeMs(inBytes, cfg.link);
   const tLink = modelled(tIn.value + tOut.value, 'ms', `input frame ${inBytes} B (${cfg.inputSource}): ${tIn.source}; features ${outBytes} B: ${tOut.source}`);
-  const eLink = energyMJ(cfg.link.powerW.value === 0 ? modelled(0, 'W', cfg.link.powerW.source) : modelled(cfg.link.powerW.value, 'W', cfg.link.powerW.source), tLink, 'link');
+  const eLink = energyMJ(modelled(cfg.link.powerW.value, 'W', cfg.link.powerW.source), tLink, 'link');
   const tail = tailEstimate ?? estimateGpuSegment(cut.tail, cfg.gpu, `the tail after cut ${cut.index}`);
   const hybridT = tFpga.value + tLink.value + tail.timeMs.value;
   const idle = cfg.idlePower === 'included'

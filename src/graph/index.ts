@@ -24,7 +24,7 @@ import { prepareGraph } from './passes';
 
 export type * from './types';
 export * from './errors';
-export { readOnnx, writeOnnx, type ReadOptions } from '../onnx/index';
+export { readOnnx, writeOnnx } from '../onnx/index';
 export { inferShapes, SUPPORTED_OPS, numel, windowOf, attrInt, attrInts, attrFloat, attrString, type Shape, type Window } from './shapes';
 export { PASSES, prepareGraph, foldConstants, dropIdentity, foldBatchNorm, removeUnused, type GraphPass, type PassName } from './passes';
 export { producer, consumers, initializer, valueInfoOf, shapeOf, nodeByName, consumerIndex, producerIndex } from './query';

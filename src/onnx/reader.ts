@@ -12,11 +12,6 @@ export const DTYPE_CODES: Readonly<Record<DType, number>> = { float32: 1, uint8:
 const CODE_TO_DTYPE = new Map<number, DType>(Object.entries(DTYPE_CODES).map(([k, v]) => [v, k as DType]));
 const ELEM_BYTES: Readonly<Record<DType, number>> = { float32: 4, uint8: 1, int8: 1, int32: 4, int64: 8, bool: 1, float16: 2 };
 
-/** Options of readOnnx. */
-export interface ReadOptions {
-  /** Accept ops outside SUPPORTED_OPS (default false: such a node throws UnsupportedOpError). */
-  readonly allowUnsupportedOps?: boolean;
-}
 
 function dtypeOf(code: number, what: string): DType {
   const d = CODE_TO_DTYPE.get(code);
@@ -105,7 +100,7 @@ function offsetOf(msg: string): number | null {
  * initializers; valueInfo holds the file's value_info plus inputs and outputs (run `inferShapes`/`prepareGraph` for all).
  * Throws OnnxParseError (not protobuf / truncated / no graph), UnsupportedOpError, GraphStructureError.
  */
-export function readOnnx(bytes: Uint8Array, fileName?: string, options: ReadOptions = {}): Graph {
+export function readOnnx(bytes: Uint8Array, fileName?: string): Graph {
   let model: import('onnx-proto').onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -118,7 +113,7 @@ export function readOnnx(bytes: Uint8Array, fileName?: string, options: ReadOpti
     throw new OnnxParseError(detail, offsetOf(msg), fileName);
   }
   try {
-    return fromModelProto(model, fileName, options);
+    return fromModelProto(model, fileName);
   } catch (e) {
     if (e instanceof OnnxParseError) throw e;
     if (e instanceof GraphError) {
@@ -130,7 +125,7 @@ export function readOnnx(bytes: Uint8Array, fileName?: string, options: ReadOpti
   }
 }
 
-function fromModelProto(model: import('onnx-proto').onnx.ModelProto, fileName: string | undefined, options: ReadOptions): Graph {
+function fromModelProto(model: import('onnx-proto').onnx.ModelProto, fileName: string | undefined): Graph {
   const g = model.graph;
   if (!g || (!g.node?.length && !g.input?.length)) throw new OnnxParseError('no graph with nodes or inputs (ModelProto field 7 missing or empty)', null, fileName);
   const irVersion = toNumber(model.irVersion);
@@ -170,7 +165,7 @@ function fromModelProto(model: import('onnx-proto').onnx.ModelProto, fileName: s
     const name = n.name || `${n.opType ?? 'node'}_${i}`;
     const domain = n.domain === 'ai.onnx' ? '' : (n.domain ?? '');
     const opType = n.opType ?? '';
-    if (!options.allowUnsupportedOps && (domain !== '' || !SUPPORTED_OPS.includes(opType))) {
+    if (domain !== '' || !SUPPORTED_OPS.includes(opType)) {
       throw new UnsupportedOpError(name, opType, domain, SUPPORTED_OPS);
     }
     const attrs: Record<string, AttrValue> = {};
