@@ -10,10 +10,11 @@
  */
 import { expose } from 'comlink';
 import type { DhmProgram } from '../src/dhm/program';
-import { runReference } from '../src/dhm/reference';
 import { createEmulator } from '../src/dhm/wasm';
 import { FakeSerialLink, type PacingMode, type PortFault } from '../src/board/fake-port';
 import type { ByteWriter } from '../src/board/port';
+import { emulatorCompute, referenceCompute } from '../src/board/demo';
+import { fetchEmulatorWasm } from './emulator-wasm';
 import { BoardSimulator, type BoardCompute, type BoardFault, type BoardSimulatorStats } from '../src/board/simulator';
 
 /** Options of {@link api.init}. */
@@ -35,18 +36,9 @@ let port: MessagePort | null = null;
 let hostWriter: ByteWriter | null = null;
 let pumpStop: (() => void) | null = null;
 
-function defaultWasmUrl(): URL {
-  const here = new URL(self.location.href);
-  return new URL(/\/workers\/[^/]*$/.test(here.pathname) ? '../dhm.wasm' : './dhm.wasm', here);
-}
-
 async function makeCompute(init: BoardSimInit): Promise<BoardCompute> {
-  if (init.compute === 'reference') return (p, f) => runReference(p, f.data);
-  const url = init.wasmUrl ? new URL(init.wasmUrl, self.location.href) : defaultWasmUrl();
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`board-sim worker: fetching ${url.href} failed: HTTP ${res.status}`);
-  const emu = await createEmulator(await res.arrayBuffer());
-  return (p, f) => emu.run(p, f.data);
+  if (init.compute === 'reference') return referenceCompute;
+  return emulatorCompute(await createEmulator(await fetchEmulatorWasm('board-sim worker', init.wasmUrl)));
 }
 
 /** Pump board→host bytes of the open host end into the MessagePort. */

@@ -14,6 +14,7 @@
  * starts with `dhm emulator [code] layer '…':` (comlink keeps name and message only).
  */
 import { expose, transfer } from 'comlink';
+import { fetchEmulatorWasm } from './emulator-wasm';
 import { createEmulator, type ConvDatapath, type DhmEmulator, type DhmEmulatorResult } from '../src/dhm/wasm';
 import type { DhmProgram } from '../src/dhm/program';
 
@@ -61,12 +62,6 @@ function canonical(program: DhmProgram): DhmProgram {
   return lastProgram;
 }
 
-/** Where the emulator's .wasm is by default, relative to this worker script. */
-function defaultWasmUrl(): URL {
-  const here = new URL(self.location.href);
-  return new URL(/\/workers\/[^/]*$/.test(here.pathname) ? '../dhm.wasm' : './dhm.wasm', here);
-}
-
 function need(): DhmEmulator {
   if (!emulator) throw new Error('dhm worker: call init() before run()');
   return emulator;
@@ -75,15 +70,7 @@ function need(): DhmEmulator {
 const api = {
   /** Loads the emulator: bytes, or the URL of dist/dhm.wasm (default: next to this worker, see module doc). */
   async init(source?: string | URL | ArrayBuffer | Uint8Array): Promise<void> {
-    let bytes: ArrayBuffer | Uint8Array;
-    if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-      bytes = source;
-    } else {
-      const url = source === undefined ? defaultWasmUrl() : new URL(String(source), self.location.href);
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`dhm worker: fetching ${url.href} failed: HTTP ${res.status}`);
-      bytes = await res.arrayBuffer();
-    }
+    const bytes = source instanceof ArrayBuffer || source instanceof Uint8Array ? source : await fetchEmulatorWasm('dhm worker', source);
     emulator = await createEmulator(bytes);
   },
 

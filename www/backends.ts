@@ -10,8 +10,7 @@ import type { DhmProgram } from '../src/dhm/program';
 import type { FrameInput, HeadBackend, HeadResult } from '../src/pipeline/backend';
 import type { SerialBoardBackend, BoardInfo } from '../src/board/serial-backend';
 import { requestSerialPort, startSimulatedBoard, webSerialBackend, type SimulatedBoard } from './serial';
-import { firstDifference, type FirstDifference } from '../src/board/crosscheck';
-import { formatName } from '../src/dhm/program';
+import { compareHeads, type ComparedHead, type HeadComparison } from '../src/board/crosscheck';
 import { workerBackend } from './worker-backend';
 
 /** Backends offered by the page (closed union); `reference` is the TypeScript reference executor on the main thread (slow, for checking). */
@@ -77,34 +76,18 @@ export async function connectRealBoard(signal?: AbortSignal): Promise<{ backend:
 }
 
 /** Result of comparing the head output of two backends on the same program and frame. */
-export interface PageCrossCheck {
+export interface PageCrossCheck extends HeadComparison {
   readonly backends: readonly [string, string];
-  readonly bitIdentical: boolean;
-  readonly sameFormat: boolean;
-  readonly sameCycles: boolean;
-  readonly differing: number;
-  readonly values: number;
-  readonly firstDifference: FirstDifference | null;
 }
 
 /** Compare a head output already computed (`a`, from backend `aName`; format by name) with a fresh run on `b`. */
 export async function crossCheckWith(
   program: DhmProgram, frame: FrameInput,
-  a: { readonly output: Int32Array; readonly shape: readonly [number, number, number]; readonly format: string; readonly cycles: HeadResult['cycles'] },
+  a: ComparedHead,
   aName: string, b: HeadBackend, signal?: AbortSignal,
 ): Promise<PageCrossCheck> {
   const rb = await b.run(program, frame, signal);
-  const sameShape = a.shape.every((v, i) => v === rb.shape[i]);
-  const d = sameShape ? firstDifference(a.output, rb.output, a.shape) : { first: null, differing: Math.max(a.output.length, rb.output.length) };
-  const values = a.output.length;
+  const cmp = compareHeads(a, rb);
   b.recycle?.(rb.output); // compared: b may write a later output into this memory
-  return {
-    backends: [aName, b.description],
-    bitIdentical: sameShape && d.differing === 0,
-    sameFormat: a.format === formatName(rb.format),
-    sameCycles: a.cycles.total === rb.cycles.total && a.cycles.firstOutput === rb.cycles.firstOutput,
-    differing: d.differing,
-    values,
-    firstDifference: d.first,
-  };
+  return { ...cmp, backends: [aName, b.description] };
 }

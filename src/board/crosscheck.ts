@@ -2,9 +2,8 @@
  * Cross-check mode: the same frame on two head backends (e.g. the Wasm emulator and the board); reports whether
  * the outputs are bit-identical and, if not, the first differing position (c, y, x) in NCHW order.
  */
-import type { DhmProgram } from '../dhm/program';
-import { formatName } from '../dhm/program';
-import { abortError, type FrameInput, type HeadBackend, type HeadResult } from '../pipeline/backend';
+import { formatName, type DhmProgram, type FixedFormat, type HeadCycles } from '../dhm/program';
+import type { FrameInput, HeadBackend, HeadResult } from '../pipeline/backend';
 
 /** The first position where two NCHW maps differ. */
 export interface FirstDifference {
@@ -17,18 +16,33 @@ export interface FirstDifference {
   readonly b: number;
 }
 
-/** Outcome of a cross-check. */
-export interface CrossCheckReport {
-  readonly backends: readonly [string, string];
+/** A head output as compared: values (NCHW), shape [C, H, W], format (object or name) and cycle counts. */
+export interface ComparedHead {
+  readonly output: Int32Array;
   readonly shape: readonly [number, number, number];
+  readonly format: FixedFormat | string;
+  readonly cycles: HeadCycles;
+}
+
+/** Whether two head outputs agree: every value, the format, the cycle counts. */
+export interface HeadComparison {
   readonly bitIdentical: boolean;
   /** Whether the output formats are equal (by name). */
   readonly sameFormat: boolean;
   /** Whether the total cycle counts (and first-output cycles) are equal. */
   readonly sameCycles: boolean;
-  /** Number of differing values. */
+  /** Number of differing values (all of them when the shapes differ). */
   readonly differing: number;
+  /** Number of values of the first output. */
+  readonly values: number;
+  /** First differing position; null when identical or when the shapes differ. */
   readonly firstDifference: FirstDifference | null;
+}
+
+/** Outcome of a cross-check. */
+export interface CrossCheckReport extends HeadComparison {
+  readonly backends: readonly [string, string];
+  readonly shape: readonly [number, number, number];
   readonly results: readonly [HeadResult, HeadResult];
 }
 
@@ -51,40 +65,24 @@ export function firstDifference(a: Int32Array, b: Int32Array, shape: readonly [n
   return { first, differing };
 }
 
+/** Compare two head outputs (the one comparison of the cross-check, in src/ and on the page). */
+export function compareHeads(a: ComparedHead, b: ComparedHead): HeadComparison {
+  const sameShape = a.shape.every((v, i) => v === b.shape[i]);
+  const d = sameShape ? firstDifference(a.output, b.output, a.shape) : { first: null, differing: Math.max(a.output.length, b.output.length) };
+  const name = (f: FixedFormat | string): string => (typeof f === 'string' ? f : formatName(f));
+  return {
+    bitIdentical: sameShape && d.differing === 0,
+    sameFormat: name(a.format) === name(b.format),
+    sameCycles: a.cycles.total === b.cycles.total && a.cycles.firstOutput === b.cycles.firstOutput,
+    differing: d.differing,
+    values: a.output.length,
+    firstDifference: d.first,
+  };
+}
+
 /** Run `frame` on backend `a` then `b` (sequentially) and compare. */
 export async function crossCheck(program: DhmProgram, frame: FrameInput, a: HeadBackend, b: HeadBackend, signal?: AbortSignal): Promise<CrossCheckReport> {
   const ra = await a.run(program, frame, signal);
   const rb = await b.run(program, frame, signal);
-  const shapeSame = ra.shape.every((v, i) => v === rb.shape[i]);
-  const { first, differing } = shapeSame ? firstDifference(ra.output, rb.output, ra.shape) : { first: { c: 0, y: 0, x: 0, index: 0, a: NaN, b: NaN }, differing: Math.max(ra.output.length, rb.output.length) };
-  return {
-    backends: [a.description, b.description],
-    shape: ra.shape,
-    bitIdentical: shapeSame && differing === 0,
-    sameFormat: formatName(ra.format) === formatName(rb.format),
-    sameCycles: ra.cycles.total === rb.cycles.total && ra.cycles.firstOutput === rb.cycles.firstOutput,
-    differing,
-    firstDifference: first,
-    results: [ra, rb],
-  };
-}
-
-/** A HeadBackend over any synchronous/async compute `(program, frame) → {output, cycles}` (reference, emulator). */
-export function computeBackend(
-  kind: 'reference' | 'wasm',
-  description: string,
-  compute: (program: DhmProgram, frame: FrameInput) => { readonly output: Int32Array; readonly cycles: import('../dhm/program').HeadCycles } | Promise<{ readonly output: Int32Array; readonly cycles: import('../dhm/program').HeadCycles }>,
-): HeadBackend {
-  return {
-    kind,
-    description,
-    async run(program, frame, signal) {
-      if (signal?.aborted) throw abortError(signal);
-      const t0 = performance.now();
-      const r = await compute(program, frame);
-      const out = program.streams[program.output]!;
-      return { output: r.output, shape: [out.channels, out.height, out.width], format: out.format, cycles: r.cycles, backend: kind, wallMs: performance.now() - t0 };
-    },
-    async dispose() {},
-  };
+  return { ...compareHeads(ra, rb), backends: [a.description, b.description], shape: ra.shape, results: [ra, rb] };
 }

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { computeBackend, crossCheck } from '../../src/board/crosscheck';
+import { crossCheck } from '../../src/board/crosscheck';
+import { wasmInProcessBackend } from '../../src/pipeline/backends';
 import { demoFrame, demoProgram, emulatorCompute } from '../../src/board/demo';
 import { FakeSerialLink } from '../../src/board/fake-port';
 import { SerialBoardBackend } from '../../src/board/serial-backend';
@@ -76,7 +77,9 @@ describe('board CLI', () => {
 
 describe('cross-check: Wasm emulator vs simulated board backed by the Wasm emulator', () => {
   it('bit-identical on a demo stem and random multi-layer programs', async () => {
-    const emu = await createEmulator(readFileSync(join(ROOT, 'dist', 'dhm.wasm')));
+    const wasmBytes = readFileSync(join(ROOT, 'dist', 'dhm.wasm'));
+    const emu = await createEmulator(wasmBytes);
+    const host = await wasmInProcessBackend(wasmBytes);
     const compute = emulatorCompute(emu);
     const cases = [{ program: demoProgram(64, 8), frame: demoFrame(64, 64) }, ...[3, 4, 5].map((s) => {
       const program = randomProgram(s, { maxSize: 14, steps: 3 });
@@ -87,7 +90,7 @@ describe('cross-check: Wasm emulator vs simulated board backed by the Wasm emula
       const sim = new BoardSimulator(link.board, { program, compute });
       const board = new SerialBoardBackend(link.host, { clock: link.hostClock, clockKind: 'simulated-line', linkName: 'fake serial' });
       try {
-        const r = await crossCheck(program, frame, computeBackend('wasm', 'Wasm emulator (in process)', compute), board);
+        const r = await crossCheck(program, frame, host, board);
         assert.equal(r.bitIdentical, true, `first difference ${JSON.stringify(r.firstDifference)}`);
         assert.equal(r.sameCycles, true);
         assert.equal(r.sameFormat, true);

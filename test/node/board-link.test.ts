@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeBackend, crossCheck } from '../../src/board/crosscheck';
+import { crossCheck } from '../../src/board/crosscheck';
+import { referenceBackend } from '../../src/pipeline/backends';
 import { demoFrame, demoProgram, referenceCompute } from '../../src/board/demo';
 import { DisconnectedError, LinkError, LinkTimeoutError, ProgramMismatchError } from '../../src/board/errors';
 import { FakeSerialLink } from '../../src/board/fake-port';
@@ -280,7 +281,7 @@ describe('golden vectors and cross-check', () => {
   it('cross-check: reference vs simulated board are bit-identical; a corrupted board reports the first differing (c, y, x)', async () => {
     const program = demoProgram(20, 3);
     const frame = demoFrame(20, 20);
-    const ref = computeBackend('reference', 'reference executor', (p, f) => runReference(p, f.data));
+    const ref = referenceBackend();
     const { backend, close } = setup(program);
     const bad = setup(program, {
       compute: (p, f) => {
