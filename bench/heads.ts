@@ -68,7 +68,7 @@ export function buildHead(model: ModelId, label: string, modelBytes: Uint8Array,
   const g = loadGraph(modelBytes);
   const cuts = listCuts(g);
   const frames = imageBytes.map((b, i) => toFrame(decodeBmp(b, SAMPLE_IMAGES[i] ?? `image${i}`), m.preprocessing));
-  const { program } = compileHead(splitAt(g, 0, cuts).head, {
+  const { program } = compileHead(splitAt(g, 0).head, {
     preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex: 0,
   });
   const t = frameToTensor(frames[0]!, m.preprocessing);

@@ -9,7 +9,7 @@
  * Runs on the main thread: it is fast enough (the time of every estimate is measured and shown in the page).
  */
 import type { Graph } from '../src/graph/types';
-import { listCuts, splitAt, type CutPoint } from '../src/graph/index';
+import { listCuts, type CutPoint } from '../src/graph/index';
 import type { DhmProgram } from '../src/dhm/program';
 import { formulaCycles } from '../src/dhm/cycles';
 import type { ModelEntry } from '../src/models/registry';
@@ -19,8 +19,7 @@ import { estimateGpuSegment, type GpuSegmentEstimate } from '../src/cost/gpu';
 import { networkSweepInput } from '../src/cost/networks';
 import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';
 import type { HeadResources } from '../src/cost/resources';
-import { structuralProgram } from '../src/cost/structural';
-import type { ConvLayer } from '../src/dhm/program';
+import { structuralCompiler } from '../src/cost/structural';
 
 /** Where the estimated program came from (closed union). */
 export type ProgramSource = 'structural' | 'calibrated';
@@ -61,7 +60,7 @@ export function pageSweepConfig(bits: number, clockMHz: number): SweepConfig {
 
 /** Build the estimate context of a network from its prepared graph (listCuts + per-node GPU work). */
 export function networkContext(model: ModelEntry, graph: Graph): NetworkContext {
-  const convCache = new Map<string, ConvLayer>();
+  const structural = structuralCompiler(graph, model.preprocessing);
   const programs = new Map<string, DhmProgram>();
   const cuts = listCuts(graph);
   const net = networkSweepInput({
@@ -70,7 +69,7 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
       const key = `${cut.index}/${bits}`;
       let p = programs.get(key);
       if (!p) {
-        p = structuralProgram(splitAt(graph, cut.index, cuts).head, { bits, preprocessing: model.preprocessing, cache: convCache });
+        p = structural(cut, bits);
         programs.set(key, p);
       }
       return p;

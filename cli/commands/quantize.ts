@@ -47,7 +47,7 @@ export function compileModelHead(modelArg: string, cut: number, options: Partial
   if (!entry.float) throw new UsageError(`model '${entry.id}' is an int8 reference model; the DHM compiler needs a float model`);
   const g = loadGraph(new Uint8Array(readFileSync(path)), path);
   const cuts = listCuts(g);
-  const s = splitAt(g, cut, cuts);
+  const s = splitAt(g, cut);
   const frames = Object.values(SAMPLE_IMAGES).map((img) => toFrame(decodeImageFile(join(MODELS_ROOT, img.path)), entry.preprocessing));
   const r = compileHead(s.head, { ...options, preprocessing: entry.preprocessing, calibrationFrames: frames, modelId: entry.id, cutIndex: cut, report });
   return { ...r, entry, tensor: s.cut.tensor, tail: s.tail };

@@ -9,13 +9,13 @@ import { calibrate, compileHead } from '../dhm/quantize';
 import { lowerHead } from '../dhm/float';
 import { loadGraph, splitAt, listCuts, type CutPoint } from '../graph/index';
 import type { ModelEntry } from '../models/registry';
-import type { ConvLayer, DhmProgram, HeadCycles } from '../dhm/program';
+import type { DhmProgram, HeadCycles } from '../dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile, type GpuProfile, type InputSource, type LinkProfile } from './devices';
 import { networkSweepInput } from './networks';
 import { constant } from './provenance';
 import { buildReport, type ExtraTable, type ReportInput, type ReportNetwork, type SensitivityCase } from './report';
 import type { DspPolicy } from './resources';
-import { structuralProgram } from './structural';
+import { structuralCompiler } from './structural';
 import { bestCuts, sweepNetwork, type BestCut, type HeadCache, type IdlePower, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 
 /** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) a calibration frame. */
@@ -63,7 +63,7 @@ const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits 
 export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'structural'): NetworkSweepInput {
   const g = loadGraph(m.bytes, m.entry.file.path);
   const cuts = listCuts(g);
-  const cache = new Map<string, ConvLayer>();
+  const structural = structuralCompiler(g, m.entry.preprocessing);
   // The timing model (docs/datapath.md §9) depends on shapes and fan-in only, not on bit widths: the heads of one
   // cut at different bit widths have the same cycle counts, so the formula runs once per cut.
   const cutOf = new WeakMap<DhmProgram, number>();
@@ -80,14 +80,13 @@ export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'st
   let stats: ReturnType<typeof calibrate> | null = null;
   const frame = m.calibrationFrame;
   const compile = (cut: CutPoint, bits: number): DhmProgram => {
-    const head = splitAt(g, cut.index, cuts).head;
     let p: DhmProgram;
     if (programs === 'structural') {
-      p = structuralProgram(head, { bits, preprocessing: m.entry.preprocessing, cache });
+      p = structural(cut, bits);
     } else {
       if (!frame) throw new RangeError(`reproduce: model '${m.entry.id}' needs a calibration frame for programs: 'compiler'`);
-      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1, cuts).head, m.entry.preprocessing), [frame]);
-      p = compileHead(head, { preprocessing: m.entry.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
+      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1).head, m.entry.preprocessing), [frame]);
+      p = compileHead(splitAt(g, cut.index).head, { preprocessing: m.entry.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
     }
     cutOf.set(p, cut.index);
     return p;

@@ -21,7 +21,7 @@ import {
   convBiasBound, type AddLayer, type Activation, type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat,
   type MaxPoolLayer, type StreamInfo, type WireLayer,
 } from '../dhm/program';
-import { attrInt, attrInts, shapeOf } from '../graph/index';
+import { attrInt, attrInts, shapeOf, splitAt, type CutPoint } from '../graph/index';
 import type { Graph, GraphNode, Tensor } from '../graph/types';
 
 /** A head op this builder cannot lower (names the node and the op). */
@@ -74,6 +74,15 @@ export interface StructuralOptions {
   readonly preprocessing: Preprocessing;
   /** Cache of lowered conv layers by `node/bits`, shared across the heads of one network to save time. */
   readonly cache?: Map<string, ConvLayer>;
+}
+
+/**
+ * The structural compile function of one network's prepared graph: (cut, bits) → the structural program of the head
+ * at that cut, with one conv-layer cache shared by all its (nested) heads.
+ */
+export function structuralCompiler(graph: Graph, preprocessing: Preprocessing): (cut: CutPoint, bits: number) => DhmProgram {
+  const cache = new Map<string, ConvLayer>();
+  return (cut, bits) => structuralProgram(splitAt(graph, cut.index).head, { bits, preprocessing, cache });
 }
 
 /** Lower a head graph (one input: the NCHW RGB image; one output: the crossing tensor) to a DhmProgram. */

@@ -77,11 +77,22 @@ export function crossingTensors(g: Graph, head: ReadonlySet<number>): Set<string
   return crossing;
 }
 
+const cutsOf = new WeakMap<Graph, readonly CutPoint[]>();
+
 /**
- * Every legal cut of a prepared graph (see the module comment for the rules and the index semantics).
- * Throws MultipleInputsError unless the graph has exactly one input.
+ * Every legal cut of a prepared graph (see the module comment for the rules and the index semantics), computed once
+ * per graph (graphs are immutable) and returned frozen. Throws MultipleInputsError unless the graph has exactly one input.
  */
-export function listCuts(g: Graph): CutPoint[] {
+export function listCuts(g: Graph): readonly CutPoint[] {
+  let cuts = cutsOf.get(g);
+  if (!cuts) {
+    cuts = Object.freeze(computeCuts(g));
+    cutsOf.set(g, cuts);
+  }
+  return cuts;
+}
+
+function computeCuts(g: Graph): CutPoint[] {
   if (g.inputs.length !== 1) throw new MultipleInputsError(g.inputs.map((v) => v.name));
   const cons = consumerIndex(g);
   const macs = g.nodes.map((n) => nodeMacs(g, n));

@@ -6,7 +6,7 @@
  *   prepareGraph(graph)         → Graph         PASSES in order (foldConstants, dropIdentity, foldBatchNorm,
  *                                               removeUnused) + inferShapes: every tensor gets a static valueInfo
  *   loadGraph(bytes, fileName?) → Graph         readOnnx + prepareGraph
- *   listCuts(graph)             → CutPoint[]    legal cuts in topological order; index 0 = earliest (head ≥ 1 Conv)
+ *   listCuts(graph)             → CutPoint[]    legal cuts (computed once per graph, frozen) in topological order; index 0 = earliest (head ≥ 1 Conv)
  *   splitAt(graph, cutIndex)    → {head, tail, cut}   head: crossing tensor is its only output; tail: only input
  *   splitToOnnx(graph, cutIndex) → {head, tail, cut}  same, as ONNX bytes
  *   layerReport(graph)          → LayerReport[] per node: op, input/output shapes, MACs, params

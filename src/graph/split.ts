@@ -31,7 +31,8 @@ function subgraph(g: Graph, name: string, nodes: readonly GraphNode[], inputs: r
  * Split a prepared graph (prepareGraph) at legal cut `cutIndex` (0 = earliest, see listCuts).
  * Throws CutRangeError for an index outside 0..count-1, MultipleInputsError for several graph inputs.
  */
-export function splitAt(g: Graph, cutIndex: number, cuts: readonly CutPoint[] = listCuts(g)): SplitResult {
+export function splitAt(g: Graph, cutIndex: number): SplitResult {
+  const cuts = listCuts(g); // cached per graph
   if (!Number.isInteger(cutIndex) || cutIndex < 0 || cutIndex >= cuts.length) throw new CutRangeError(cutIndex, cuts.length, g.name);
   const cut = cuts[cutIndex]!;
   const headIdx = new Set(ancestorsOf(g, cut.tensor));

@@ -103,9 +103,9 @@ test('structural lowering equals the DHM compiler: same layers, weight codes and
     const g = loadGraph(new Uint8Array(readFileSync(p)), p);
     const cuts = listCuts(g);
     const frame = toFrame(decodeBmp(new Uint8Array(readFileSync(join(MODELS_ROOT, SAMPLE_IMAGES.cat.path)))), e.preprocessing).data;
-    const stats = calibrate(lowerHead(splitAt(g, deepest, cuts).head, e.preprocessing), [frame]);
+    const stats = calibrate(lowerHead(splitAt(g, deepest).head, e.preprocessing), [frame]);
     for (let c = 0; c <= deepest; c++) {
-      const head = splitAt(g, c, cuts).head;
+      const head = splitAt(g, c).head;
       for (const bits of [6, 8, 10]) {
         const comp = compileHead(head, { preprocessing: e.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits }).program;
         const st = structuralProgram(head, { bits, preprocessing: e.preprocessing });

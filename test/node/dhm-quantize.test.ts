@@ -22,7 +22,7 @@ describe('float lowering == onnxruntime-web on the head ONNX (normalisation fold
   for (const [id, cut] of cases) {
     test(`${id} cut ${cut}`, { timeout: 120_000 }, async () => {
       const l = loadModel(id);
-      const s = splitAt(l.graph, cut, l.cuts);
+      const s = splitAt(l.graph, cut);
       const fh = lowerHead(s.head, l.model.preprocessing);
       const frame = l.frames[0]!;
       const mine = evalFloatHead(fh, frame.data).get(fh.output)!;
@@ -64,7 +64,7 @@ describe('compiled programs (default 8-bit options)', () => {
   }
   test('squeezenet1.0 (caffe recipe, BGR): padValue = caffe means in R,G,B order, weights permuted to pixel order', () => {
     const l = loadModel('squeezenet1.0');
-    const head = splitAt(l.graph, 0, l.cuts).head;
+    const head = splitAt(l.graph, 0).head;
     const r = compileHead(head, { preprocessing: l.model.preprocessing, calibrationFrames: [l.frames[0]!], report: false });
     const c = r.program.layers[0] as ConvLayer;
     assert.deepEqual([...c.padValue], [123, 117, 104]);
@@ -146,7 +146,7 @@ describe('options and overrides', () => {
     assert.throws(() => compileAt('squeezenet1.1', 0, { bits: 3 }), (e: unknown) => e instanceof QuantizeError && /bits must be an integer 4\.\.16, got 3/.test((e as Error).message));
     assert.throws(() => compileAt('squeezenet1.1', 0, { rounding: 'nearest' as never }), (e: unknown) => e instanceof QuantizeError && /rounding/.test((e as Error).message));
     const l = loadModel('squeezenet1.1');
-    const head = splitAt(l.graph, 0, l.cuts).head;
+    const head = splitAt(l.graph, 0).head;
     assert.throws(() => compileHead(head, { preprocessing: 'torch224', calibrationFrames: [new Uint8Array(10)] }), (e: unknown) => e instanceof QuantizeError && /calibration frame 0 has 10 bytes/.test((e as Error).message));
   });
   test('per-channel pow2 scales: weightFracBits per output channel, shift follows it', () => {

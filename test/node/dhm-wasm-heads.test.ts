@@ -42,7 +42,7 @@ for (const id of ['squeezenet1.1', 'mobilenetv2', 'shufflenetv2'] as const) {
       test(`cut ${ci} (${cuts[ci]!.tensor})`, { timeout: 300_000 }, (t) => {
         let program;
         try {
-          program = compileHead(splitAt(g, ci, cuts).head, { preprocessing: m.preprocessing, calibrationFrames: [calib], report: false, modelId: id, cutIndex: ci }).program;
+          program = compileHead(splitAt(g, ci).head, { preprocessing: m.preprocessing, calibrationFrames: [calib], report: false, modelId: id, cutIndex: ci }).program;
         } catch (e) {
           if (ALL && (e instanceof QuantizeError || e instanceof UnsupportedHeadOpError)) {
             t.skip(`the quantizer does not accept this cut: ${(e as Error).message}`);

@@ -134,7 +134,7 @@ for (const m of FP32) {
       const cuts = listCuts(g);
       let worst = 0;
       for (const cut of cuts) {
-        const { head, tail } = splitAt(g, cut.index, cuts);
+        const { head, tail } = splitAt(g, cut.index);
         assert.deepEqual(head.outputs.map((o) => o.name), [cut.tensor]);
         assert.deepEqual(tail.inputs.map((o) => o.name), [cut.tensor]);
         const hs = await ort.InferenceSession.create(writeOnnx(head), opts);

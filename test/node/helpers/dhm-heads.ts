@@ -39,7 +39,7 @@ export function loadModel(id: string): Loaded {
 export function modelCalibration(id: string): Map<string, CalibrationStats> {
   const l = loadModel(id);
   if (!l.stats) {
-    const deepest = splitAt(l.graph, l.cuts.length - 1, l.cuts).head;
+    const deepest = splitAt(l.graph, l.cuts.length - 1).head;
     l.stats = calibrate(lowerHead(deepest, l.model.preprocessing), l.frames.map((f) => f.data));
   }
   return l.stats;
@@ -48,7 +48,7 @@ export function modelCalibration(id: string): Map<string, CalibrationStats> {
 /** Compile the head of `id` at `cut` (default options unless given; report off unless asked). */
 export function compileAt(id: string, cut: number, opts: Partial<QuantOptions> & { report?: boolean; overrides?: Readonly<Record<string, LayerOverride>> } = {}): CompileResult & { cutPoint: CutPoint; tail: Graph } {
   const l = loadModel(id);
-  const s = splitAt(l.graph, cut, l.cuts);
+  const s = splitAt(l.graph, cut);
   const r = compileHead(s.head, {
     preprocessing: l.model.preprocessing, calibrationFrames: l.frames, calibration: opts.range === 'percentile' ? undefined : modelCalibration(id),
     modelId: id, cutIndex: cut, report: false, ...opts,
