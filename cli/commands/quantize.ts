@@ -15,7 +15,7 @@ import { loadGraph, splitAt, listCuts } from '../../src/graph/index';
 import { SAMPLE_IMAGES, type ModelEntry } from '../../src/models/registry';
 import { toFrame } from '../../src/image/preprocess';
 import { compileHead, formatReport, type CompileResult, type QuantOptions } from '../../src/dhm/quantize';
-import { formatName } from '../../src/dhm/program';
+import { OVERFLOWS, ROUNDINGS, WEIGHT_QUANT_MODES, formatName } from '../../src/dhm/program';
 
 export const USAGE = 'usage: hybrid-dhm quantize <model-id> --cut N [--bits 8] [--weight-bits 8] [--rounding floor|half-up|half-even] [--overflow saturate|wrap] [--weight-quant pow2|haddoc2] [--per-channel] [--range max-abs|percentile] [--percentile P] [--json]';
 
@@ -30,9 +30,9 @@ export function quantOptionsFromFlags(a: ParsedArgs): Partial<QuantOptions> {
   if (bits !== undefined) o.bits = bits;
   const wb = flagInt(a, 'weight-bits');
   if (wb !== undefined) o.weightBits = wb;
-  if (a.flags.has('rounding')) o.rounding = flagChoice(a, 'rounding', ['floor', 'half-up', 'half-even'] as const, 'half-up');
-  if (a.flags.has('overflow')) o.overflow = flagChoice(a, 'overflow', ['saturate', 'wrap'] as const, 'saturate');
-  if (a.flags.has('weight-quant')) o.weightQuant = flagChoice(a, 'weight-quant', ['pow2', 'haddoc2'] as const, 'pow2');
+  if (a.flags.has('rounding')) o.rounding = flagChoice(a, 'rounding', ROUNDINGS, 'half-up');
+  if (a.flags.has('overflow')) o.overflow = flagChoice(a, 'overflow', OVERFLOWS, 'saturate');
+  if (a.flags.has('weight-quant')) o.weightQuant = flagChoice(a, 'weight-quant', WEIGHT_QUANT_MODES, 'pow2');
   if (a.flags.has('range')) o.range = flagChoice(a, 'range', ['max-abs', 'percentile'] as const, 'max-abs');
   const p = flagNumber(a, 'percentile');
   if (p !== undefined) o.percentile = p;

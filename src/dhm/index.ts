@@ -23,4 +23,4 @@ export {
   compileHead, calibrate, chooseFormat, quantReport, formatReport, QuantizeError, DEFAULT_QUANT_OPTIONS,
   type CalibrationStats, type CompileOptions, type CompileResult, type LayerOverride, type QuantOptions, type QuantReport, type TensorReport,
 } from './quantize';
-export { randomProgram, randomConvProgram, randomFrame, Rng, ROUNDINGS, OVERFLOWS, ACTIVATIONS, type RandomProgramOptions } from './random';
+export { randomProgram, randomConvProgram, randomFrame, Rng, type RandomProgramOptions } from './random';

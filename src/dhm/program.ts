@@ -24,14 +24,43 @@ export interface FixedFormat {
   readonly intBits: number;
 }
 
+/** Every rounding mode (the values of {@link Rounding}). */
+export const ROUNDINGS = ['floor', 'half-up', 'half-even'] as const;
 /** Re-quantisation rounding when a value is shifted right by s > 0 bits (see docs/datapath.md). */
-export type Rounding = 'floor' | 'half-up' | 'half-even';
+export type Rounding = (typeof ROUNDINGS)[number];
+/** Every overflow mode (the values of {@link Overflow}). */
+export const OVERFLOWS = ['saturate', 'wrap'] as const;
 /** What happens to a value outside the target format's range. */
-export type Overflow = 'saturate' | 'wrap';
+export type Overflow = (typeof OVERFLOWS)[number];
+/** Every activation (the values of {@link Activation}). */
+export const ACTIVATIONS = ['none', 'relu', 'relu6', 'hardtanh'] as const;
 /** Activation applied in fixed point after re-quantisation and before the overflow stage. */
-export type Activation = 'none' | 'relu' | 'relu6' | 'hardtanh';
+export type Activation = (typeof ACTIVATIONS)[number];
+/** Every weight quantisation mode (the values of {@link WeightQuantMode}). */
+export const WEIGHT_QUANT_MODES = ['pow2', 'haddoc2'] as const;
 /** How weights were quantised: power-of-two scale (re-quantisation is a shift) or Haddoc2's `w·(2^(N-1)-1)`. */
-export type WeightQuantMode = 'pow2' | 'haddoc2';
+export type WeightQuantMode = (typeof WEIGHT_QUANT_MODES)[number];
+
+/**
+ * Along one axis of a window op: the first output index whose window (k taps, stride, dilation, leading pad `padA`)
+ * reads only padding, or -1 when every window contains an in-image tap (required: docs/datapath.md §3.1).
+ */
+export function paddingOnlyWindow(inSize: number, outSize: number, k: number, stride: number, dil: number, padA: number): number {
+  for (let o = 0; o < outSize; o++) {
+    let hit = false;
+    for (let t = 0; t < k && !hit; t++) {
+      const i = o * stride - padA + t * dil;
+      if (i >= 0 && i < inSize) hit = true;
+    }
+    if (!hit) return o;
+  }
+  return -1;
+}
+
+/** Whether two formats are the same (signedness, bits, integer bits). */
+export function sameFormat(a: FixedFormat, b: FixedFormat): boolean {
+  return a.signed === b.signed && a.bits === b.bits && a.intBits === b.intBits;
+}
 
 /** Number of fractional bits of a format. */
 export function fracBits(f: FixedFormat): number {

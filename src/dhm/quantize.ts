@@ -18,7 +18,7 @@ import type { Preprocessing } from '../models/registry';
 import type { RgbFrame } from '../image/preprocess';
 import { evalFloatHead, lowerHead, type FloatHead, type FloatLayer } from './float';
 import {
-  convBiasBound, formatName, formatRange, fracBits,
+  OVERFLOWS, ROUNDINGS, WEIGHT_QUANT_MODES, convBiasBound, formatName, formatRange, fracBits, sameFormat,
   type Activation, type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat, type Overflow, type Rounding,
   type StreamInfo, type WeightQuantMode,
 } from './program';
@@ -194,9 +194,9 @@ export function compileHead(head: Graph, co: CompileOptions): CompileResult {
   }
   checkBits('*', 'bits', opts.bits);
   checkBits('*', 'weightBits', opts.weightBits);
-  checkMode('rounding', opts.rounding, ['floor', 'half-up', 'half-even']);
-  checkMode('overflow', opts.overflow, ['saturate', 'wrap']);
-  checkMode('weightQuant', opts.weightQuant, ['pow2', 'haddoc2']);
+  checkMode('rounding', opts.rounding, ROUNDINGS);
+  checkMode('overflow', opts.overflow, OVERFLOWS);
+  checkMode('weightQuant', opts.weightQuant, WEIGHT_QUANT_MODES);
   checkMode('range', opts.range, ['max-abs', 'percentile']);
   if (!(opts.percentile > 0 && opts.percentile <= 100)) throw new QuantizeError('*', `percentile must be in (0, 100], got ${opts.percentile}`);
   if (co.calibrationFrames.length === 0) throw new QuantizeError('*', 'at least one calibration frame is needed');
@@ -239,7 +239,6 @@ export function compileHead(head: Graph, co: CompileOptions): CompileResult {
     }
   }
   const formats = new Map<string, FixedFormat>([[fh.inputId, { signed: false, bits: 8, intBits: 8 }]]);
-  const same = (a: FixedFormat, b: FixedFormat): boolean => a.signed === b.signed && a.bits === b.bits && a.intBits === b.intBits;
   for (const l of fh.layers) {
     const bits = ov(l).bits ?? opts.bits;
     checkBits(l.name, 'bits', bits);
@@ -248,7 +247,7 @@ export function compileHead(head: Graph, co: CompileOptions): CompileResult {
     else if (l.kind === 'wire' && l.op !== 'concat') f = formats.get(l.inputs[0]!)!;
     else if (l.kind === 'wire') {
       const fs = l.inputs.map((i) => formats.get(i)!);
-      f = fs.every((x) => same(x, fs[0]!)) && ov(l).bits === undefined ? fs[0]! : chooseFormat(rangeOf.get(l.output)!, bits, signed.get(l.output)!);
+      f = fs.every((x) => sameFormat(x, fs[0]!)) && ov(l).bits === undefined ? fs[0]! : chooseFormat(rangeOf.get(l.output)!, bits, signed.get(l.output)!);
     } else f = chooseFormat(rangeOf.get(l.output)!, bits, signed.get(l.output)!);
     formats.set(l.output, f);
   }

@@ -8,8 +8,8 @@
  * (left) shifts, pad values, maxpool with ceil mode, add and wire (concat/split/slice/shuffle) with alignment shifts.
  */
 import {
-  convAccumulatorBits, convBiasBound, convOutputSize, formatRange, poolOutputSize,
-  type Activation, type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat, type Overflow, type Rounding, type StreamInfo,
+  ACTIVATIONS, OVERFLOWS, ROUNDINGS, convAccumulatorBits, paddingOnlyWindow, convBiasBound, convOutputSize, formatRange, poolOutputSize,
+  type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat, type StreamInfo,
 } from './program';
 
 /** A deterministic PRNG (mulberry32) with small helpers. */
@@ -38,9 +38,6 @@ export class Rng {
   }
 }
 
-export const ROUNDINGS: readonly Rounding[] = ['floor', 'half-up', 'half-even'];
-export const OVERFLOWS: readonly Overflow[] = ['saturate', 'wrap'];
-export const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'relu6', 'hardtanh'];
 
 /** A random integer code of a format, biased towards the extremes (min, max, 0, ±1) a quarter of the time. */
 function randomCode(rng: Rng, f: FixedFormat): number {
@@ -60,19 +57,6 @@ export function randomFrame(seed: number, height: number, width: number): Uint8A
 function randomFormat(rng: Rng, minBits = 4, maxBits = 16): FixedFormat {
   const bits = rng.int(minBits, maxBits);
   return { signed: rng.bool(), bits, intBits: rng.int(-2, bits + 2) };
-}
-
-/** Whether every window along one axis contains an in-image tap (docs/datapath.md §3.1). */
-function windowsHit(inSize: number, outSize: number, k: number, stride: number, dil: number, padA: number): boolean {
-  for (let o = 0; o < outSize; o++) {
-    let hit = false;
-    for (let t = 0; t < k; t++) {
-      const i = o * stride - padA + t * dil;
-      if (i >= 0 && i < inSize) hit = true;
-    }
-    if (!hit) return false;
-  }
-  return true;
 }
 
 /** Incrementally builds a program; tracks streams. */
@@ -106,7 +90,7 @@ class Builder {
       const pR = simple ? half(kW) : rng.int(0, dW * (kW - 1));
       const oh = convOutputSize(x.height, kH, sH, dH, pT, pB);
       const ow = convOutputSize(x.width, kW, sW, dW, pL, pR);
-      if (oh < 1 || ow < 1 || !windowsHit(x.height, oh, kH, sH, dH, pT) || !windowsHit(x.width, ow, kW, sW, dW, pL)) {
+      if (oh < 1 || ow < 1 || paddingOnlyWindow(x.height, oh, kH, sH, dH, pT) >= 0 || paddingOnlyWindow(x.width, ow, kW, sW, dW, pL) >= 0) {
         if (attempt > 40) throw new Error('random conv: no valid geometry found');
         continue;
       }
@@ -165,7 +149,7 @@ class Builder {
       const ceilMode = rng.bool();
       const oh = poolOutputSize(x.height, kH, sH, pT, pB, ceilMode);
       const ow = poolOutputSize(x.width, kW, sW, pL, pR, ceilMode);
-      if (oh < 1 || ow < 1 || !windowsHit(x.height, oh, kH, sH, 1, pT) || !windowsHit(x.width, ow, kW, sW, 1, pL)) continue;
+      if (oh < 1 || ow < 1 || paddingOnlyWindow(x.height, oh, kH, sH, 1, pT) >= 0 || paddingOnlyWindow(x.width, ow, kW, sW, 1, pL) >= 0) continue;
       const id = this.fresh('s');
       this.layers.push({ kind: 'maxpool', name: this.fresh('pool'), output: id, input, kernelH: kH, kernelW: kW, strideH: sH, strideW: sW, padTop: pT, padLeft: pL, padBottom: pB, padRight: pR, ceilMode });
       this.streams[id] = { channels: x.channels, height: oh, width: ow, format: x.format };

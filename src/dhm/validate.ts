@@ -4,7 +4,8 @@
  * program fails with a {@link DhmProgramError} naming the layer and field instead of producing wrong numbers.
  */
 import {
-  convAccumulatorBits, convBiasBound, convOutputSize, formatName, formatRange, poolOutputSize,
+  ACTIVATIONS, OVERFLOWS, ROUNDINGS, WEIGHT_QUANT_MODES, convAccumulatorBits, convBiasBound, convOutputSize, formatName, formatRange,
+  paddingOnlyWindow, poolOutputSize, sameFormat,
   type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat, type StreamInfo,
 } from './program';
 
@@ -45,13 +46,6 @@ function checkArray(layer: string, field: string, a: unknown, len: number): asse
   if (a.length !== len) throw new DhmProgramError(layer, field, `length ${len}`, `length ${a.length}`);
 }
 
-function sameFormat(a: FixedFormat, b: FixedFormat): boolean {
-  return a.signed === b.signed && a.bits === b.bits && a.intBits === b.intBits;
-}
-
-const ROUNDINGS = ['floor', 'half-up', 'half-even'];
-const OVERFLOWS = ['saturate', 'wrap'];
-const ACTIVATIONS = ['none', 'relu', 'relu6', 'hardtanh'];
 
 function checkMode(layer: string, field: string, v: string, allowed: readonly string[]): void {
   if (!allowed.includes(v)) throw new DhmProgramError(layer, field, `one of ${allowed.join('|')}`, `'${String(v)}'`);
@@ -63,15 +57,8 @@ function checkShift(layer: string, field: string, s: number, lo: number, hi: num
 
 /** Every output row/column of a window op has at least one in-image tap (docs/datapath.md §3.1). */
 function checkWindowsHitImage(layer: string, axis: 'H' | 'W', inSize: number, outSize: number, k: number, stride: number, dil: number, padA: number): void {
-  for (let o = 0; o < outSize; o++) {
-    const start = o * stride - padA;
-    let hit = false;
-    for (let t = 0; t < k && !hit; t++) {
-      const i = start + t * dil;
-      if (i >= 0 && i < inSize) hit = true;
-    }
-    if (!hit) throw new DhmProgramError(layer, `pad${axis === 'H' ? 'Top/padBottom' : 'Left/padRight'}`, `every window along ${axis} to contain an in-image tap`, `output ${axis === 'H' ? 'row' : 'column'} ${o} reads only padding`);
-  }
+  const o = paddingOnlyWindow(inSize, outSize, k, stride, dil, padA);
+  if (o >= 0) throw new DhmProgramError(layer, `pad${axis === 'H' ? 'Top/padBottom' : 'Left/padRight'}`, `every window along ${axis} to contain an in-image tap`, `output ${axis === 'H' ? 'row' : 'column'} ${o} reads only padding`);
 }
 
 function checkStreamShape(layer: string, s: StreamInfo, c: number, h: number, w: number, what: string): void {
@@ -127,7 +114,7 @@ function validateConv(l: ConvLayer, inp: StreamInfo, out: StreamInfo): void {
   checkMode(n, 'rounding', l.rounding, ROUNDINGS);
   checkMode(n, 'overflow', l.overflow, OVERFLOWS);
   checkMode(n, 'activation', l.activation, ACTIVATIONS);
-  checkMode(n, 'weightQuant', l.weightQuant, ['pow2', 'haddoc2']);
+  checkMode(n, 'weightQuant', l.weightQuant, WEIGHT_QUANT_MODES);
 }
 
 /**
