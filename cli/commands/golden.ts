@@ -10,7 +10,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flagChoice, flagInt, flagString, parseArgs, UsageError } from '../args';
 import { decodeImageFile } from '../image';
-import { nodePipelineEnv } from '../env';
 import { wasmPath } from '../paths';
 import { buildGoldenVectors } from '../../src/board/golden';
 import { emulatorCompute, referenceCompute } from '../../src/board/demo';
@@ -20,8 +19,7 @@ import { BoardSimulator, type BoardCompute } from '../../src/board/simulator';
 import { sha256Int32LE } from '../../src/board/sha256';
 import { createEmulator } from '../../src/dhm/wasm';
 import { toFrame } from '../../src/image/preprocess';
-import { getModel, type ModelId } from '../../src/models/registry';
-import { HybridPipeline } from '../../src/pipeline/pipeline';
+import { compileModelHead } from './quantize';
 
 export const USAGE = 'usage: hybrid-dhm golden <model-id> --cut N --image FILE [--image FILE ...] --out DIR [--backend reference|wasm] [--bits B] [--json]';
 
@@ -49,10 +47,8 @@ export async function run(argv: string[]): Promise<number> {
   const cut = flagInt(a, 'cut', 0)!;
   const bits = flagInt(a, 'bits');
   const backendKind = flagChoice(a, 'backend', ['reference', 'wasm'] as const, 'wasm');
-  const model = getModel(modelId);
-  const pipeline = new HybridPipeline(nodePipelineEnv());
-  const prepared = await pipeline.prepare({ modelId: model.id as ModelId, cut, ...(bits ? { quant: { bits } } : {}) });
-  const program = prepared.program;
+  // the pipeline's quantize-head compilation (same calibration set), without its ORT sessions
+  const { program, entry: model } = compileModelHead(modelId, cut, bits ? { bits } : {}, false);
   const compute: BoardCompute = backendKind === 'reference' ? referenceCompute : emulatorCompute(await createEmulator(readFileSync(wasmPath())));
   const frames = images.map((file) => ({ source: file, frame: toFrame(decodeImageFile(file), model.preprocessing) }));
   const { manifest, files } = await buildGoldenVectors(program, frames, compute, `hybrid-dhm golden (${backendKind} executor)`);
@@ -85,6 +81,5 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`  [${v.index}] ${v.source}: output ${v.expected.shape.join('x')} ${v.expected.format}, sha256 ${v.expected.sha256}, cycles ${v.cycles.total} (first output ${v.cycles.firstOutput}); simulated-board replay ${r.bitIdentical ? 'bit-identical' : 'DIFFERS'} (${r.linkMs.toFixed(1)} ms simulated line time)`);
     }
   }
-  await (pipeline as unknown as { dispose?: () => Promise<void> }).dispose?.();
   return bad.length === 0 ? 0 : 1;
 }

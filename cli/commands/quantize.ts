@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, flagInt, flagNumber, flagChoice, UsageError, type ParsedArgs } from '../args';
 import { decodeImageFile } from '../image';
 import { MODELS_ROOT, resolveModel } from '../paths';
-import { loadGraph, splitAt, listCuts } from '../../src/graph/index';
+import { loadGraph, splitAt } from '../../src/graph/index';
 import { SAMPLE_IMAGES, type ModelEntry } from '../../src/models/registry';
 import { toFrame } from '../../src/image/preprocess';
 import { compileHead, formatReport, type CompileResult, type QuantOptions } from '../../src/dhm/quantize';
@@ -46,7 +46,6 @@ export function compileModelHead(modelArg: string, cut: number, options: Partial
   if (!entry) throw new UsageError(`'${modelArg}' is a file path; the DHM compiler needs a registry model id (it folds the model's preprocessing recipe into the first conv)`);
   if (!entry.float) throw new UsageError(`model '${entry.id}' is an int8 reference model; the DHM compiler needs a float model`);
   const g = loadGraph(new Uint8Array(readFileSync(path)), path);
-  const cuts = listCuts(g);
   const s = splitAt(g, cut);
   const frames = Object.values(SAMPLE_IMAGES).map((img) => toFrame(decodeImageFile(join(MODELS_ROOT, img.path)), entry.preprocessing));
   const r = compileHead(s.head, { ...options, preprocessing: entry.preprocessing, calibrationFrames: frames, modelId: entry.id, cutIndex: cut, report });
