@@ -168,8 +168,11 @@ export class SerialBoardBackend implements HeadBackend {
     }
   }
 
-  /** Wait for a message matching `pred`, dropping others (stale results, acks); null on timeout. Throws board ERRORs. */
-  private async waitFor(link: MessageLink, pred: (m: Message) => boolean, timeoutMs: number): Promise<Message | null> {
+  /**
+   * Wait for a message matching `pred`; every other one (stale results, acks) goes to `other`, which may throw
+   * (default: dropped). null on timeout.
+   */
+  private async waitFor(link: MessageLink, pred: (m: Message) => boolean, timeoutMs: number, other: (m: Message) => void = () => undefined): Promise<Message | null> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const left = deadline - performance.now();
@@ -177,6 +180,7 @@ export class SerialBoardBackend implements HeadBackend {
       const m = await link.next(left);
       if (m === 'timeout') return null;
       if (pred(m)) return m;
+      other(m);
     }
   }
 
@@ -255,15 +259,7 @@ export class SerialBoardBackend implements HeadBackend {
     let accepted = false;
     for (let attempt = 0; attempt <= retries && !accepted; attempt++) {
       await link.send({ type: 'RUN', runId, programHash: hostHash, height, width, channels: 3, pixelFormat: PIXEL_FORMAT_RGB888, totalBytes: width * height * 3 });
-      const deadline = performance.now() + ackTimeoutMs;
-      while (!accepted) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        const m = await link.next(left);
-        if (m === 'timeout') break;
-        if (m.type === 'ACK' && m.runId === runId && m.stream === STREAM.INPUT) accepted = true;
-        else onError(m);
-      }
+      accepted = (await this.waitFor(link, (m) => m.type === 'ACK' && m.runId === runId && m.stream === STREAM.INPUT, ackTimeoutMs, onError)) !== null;
     }
     if (!accepted) throw new LinkTimeoutError('timeout', `board did not accept RUN ${runId} within ${ackTimeoutMs} ms, ${retries + 1} attempts`);
 

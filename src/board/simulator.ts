@@ -152,7 +152,7 @@ export class BoardSimulator {
           m = pending;
           pending = null;
         } else m = await link.next(60_000);
-        this.stats.decoderErrors = link.events.length;
+        this.stats.decoderErrors = link.eventCount; // all of them (events keeps only the first 10 000)
         if (m === 'timeout') continue;
         if (this.silent) {
           if (!this.silentFired) {
