@@ -9,7 +9,7 @@ import { runReference } from '../src/dhm/reference';
 import type { DhmProgram } from '../src/dhm/program';
 import type { DhmEmulator } from '../src/dhm/wasm';
 import { loadGraph, listCuts, splitAt, splitToOnnx } from '../src/graph/index';
-import { MODELS, type ModelId } from '../src/models/registry';
+import { getModel, type ModelId } from '../src/models/registry';
 import { decodeBmp } from '../src/image/bmp';
 import { frameToTensor, toFrame } from '../src/image/preprocess';
 
@@ -25,9 +25,7 @@ export const SAMPLE_IMAGES = ['cat.bmp', 'dragonfly.bmp'] as const;
 
 /** Path of a model's ONNX file relative to models/ (from src/models/registry). */
 export function modelPath(model: ModelId): string {
-  const m = MODELS.find((x) => x.id === model);
-  if (!m) throw new Error(`bench: unknown model '${model}'`);
-  return m.file.path;
+  return getModel(model).file.path;
 }
 
 /**
@@ -64,7 +62,7 @@ export interface BuiltHead {
  * DhmProgram with the default 8-bit options calibrated on the images, and serialise the float head for ORT.
  */
 export function buildHead(model: ModelId, label: string, modelBytes: Uint8Array, imageBytes: readonly Uint8Array[]): BuiltHead {
-  const m = MODELS.find((x) => x.id === model)!;
+  const m = getModel(model);
   const g = loadGraph(modelBytes);
   const cuts = listCuts(g);
   const frames = imageBytes.map((b, i) => toFrame(decodeBmp(b, SAMPLE_IMAGES[i] ?? `image${i}`), m.preprocessing));
@@ -116,8 +114,8 @@ export interface TimedHead extends BuiltHead {
 /** Check `b` bit-exact on `emulator` (throws if not), then wrap it with its ORT session and empty sample lists. */
 export function timedHead(emulator: DhmEmulator, b: BuiltHead, session: OrtSessionLike, feeds: Record<string, unknown>): TimedHead {
   const cycles = checkBitExact(emulator, b);
-  const outLength = emulator.run(b.program, b.frame).output.length;
-  return { ...b, session, feeds, cycles, pooled: new Int32Array(outLength), samplesMs: { fresh: [], pooled: [], ort: [], allocCopy: [] } };
+  const out = b.program.streams[b.program.output]!;
+  return { ...b, session, feeds, cycles, pooled: new Int32Array(out.channels * out.height * out.width), samplesMs: { fresh: [], pooled: [], ort: [], allocCopy: [] } };
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Graph, GraphNode, Tensor } from './types';
 import { inferShapes, constantValue, numel } from './shapes';
 import { consumerIndex, producerIndex } from './query';
+import { int64Tensor } from './build';
 
 /** One named pure pass. */
 export interface GraphPass {
@@ -44,7 +45,7 @@ export function foldConstants(g: Graph): Graph {
       shapes ??= inferShapes(g);
       const s = shapes.valueInfo.get(n.inputs[0]!)?.shape ?? g.initializers.get(n.inputs[0]!)?.dims;
       if (s && s.every((d) => typeof d === 'number')) {
-        inits.set(out, { name: out, dtype: 'int64', dims: [s.length], data: BigInt64Array.from(s as number[], (x) => BigInt(x)) });
+        inits.set(out, int64Tensor(out, s as number[]));
         continue;
       }
     }

@@ -6,6 +6,7 @@
  */
 import type { DType, Graph, GraphNode, Tensor, ValueInfo } from './types';
 import { DynamicShapeError, GraphStructureError, ShapeInferenceError, UnsupportedOpError } from './errors';
+import { int64Tensor } from './build';
 
 /** ai.onnx ops the reader accepts and shape inference understands (the closed supported set). */
 export const SUPPORTED_OPS: readonly string[] = [
@@ -156,7 +157,7 @@ export function inferShapes(graph: Graph): Graph {
     if (n.opType === 'Constant') consts.set(n.outputs[0]!, constantValue(n));
     if (n.opType === 'Shape') {
       const s = in0().shape;
-      consts.set(n.outputs[0]!, { name: n.outputs[0]!, dtype: 'int64', dims: [s.length], data: BigInt64Array.from(s, (x) => BigInt(x)) });
+      consts.set(n.outputs[0]!, int64Tensor(n.outputs[0]!, s));
     }
   }
   const outputs = graph.outputs.map((o) => {
