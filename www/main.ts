@@ -23,6 +23,7 @@ import { estimateCut, networkContext, type CutEstimate, type NetworkContext } fr
 import { BOARD_BAUD, connectRealBoard, crossCheckWith, emulatorBackend, simulatedBoardBackend, type PageBackendKind, type PageCrossCheck } from './backends';
 import type { SerialBoardBackend } from '../src/board/serial-backend';
 import { constantFig, drawFeatureMap, figure, h, lane, num, table, top5List, type Segment } from './render';
+import { attachRtlDownload } from './rtl-download';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -601,6 +602,7 @@ function renderResult(r: HybridResult, p: PreparedHybrid, bits: number): void {
     ['layer', 'kind', 'format', 'observed range', 'clipped', 'SQNR'],
     p.quantReport.map((t) => [t.layer, t.kind, t.format, `${num(t.min)} … ${num(t.max)}`, `${(100 * t.clippedFraction).toFixed(3)} %`, Number.isFinite(t.sqnrDb) ? `${t.sqnrDb.toFixed(1)} dB` : 'exact']),
     { id: 'quant-table' }));
+  attachRtlDownload($('rtl-btn') as HTMLButtonElement, p.program, `${currentModel()}-cut${cutInput.value}-${bits}bit`, (m) => { $('rtl-note').textContent = m; });
 
   const range = formatRange(parseFormat(r.head.format));
   let lo = Infinity, hi = -Infinity;
