@@ -3,8 +3,8 @@
  * layer) and the timing model of docs/datapath.md §9 (the enabled cycle of every output pixel of every layer, and the
  * head's own `cycle`/`out_last` ports) — exactly. 220 seeded random programs in 4 Verilator builds (one of them with
  * pseudo-random ce = 0 stalls: the board contract's clock enable), then real heads on full 224×224 frames: cut 0 of
- * the three paper networks and cut 1 of SqueezeNet 1.1 in one build (also against the Wasm emulator's counts), and
- * cut 3 of SqueezeNet 1.1 in its own build. Needs verilator, make and g++ (.ci/run installs them); without them every
+ * the three paper networks and cut 1 of MobileNetV2 in one build (also against the Wasm emulator's counts), and
+ * cut 3 of MobileNetV2 in its own build. Needs verilator, make and g++ (.ci/run installs them); without them every
  * test here is skipped with that reason.
  */
 import { test } from 'node:test';
@@ -81,8 +81,8 @@ function realCase(id: string, cut: number): CosimCase & { name: string } {
   return { program: r.program, frame, name: `${id} cut ${cut}` };
 }
 
-test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, ShuffleNetV2 and cut 1 of SqueezeNet 1.1 equal the reference, the timing model and the Wasm emulator', { skip }, async () => {
-  const cases = [realCase('squeezenet1.1', 0), realCase('mobilenetv2', 0), realCase('shufflenetv2', 0), realCase('squeezenet1.1', 1)];
+test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, ShuffleNetV2 and cut 1 of MobileNetV2 equal the reference, the timing model and the Wasm emulator', { skip }, async () => {
+  const cases = [realCase('squeezenet1.1', 0), realCase('mobilenetv2', 0), realCase('shufflenetv2', 0), realCase('mobilenetv2', 1)];
   for (const c of cases) assert.equal(c.program.input.height, 224);
   const r = assertBatch(cases, cases.map((c) => c.name));
   const emu = await createEmulator(readFileSync(emulatorWasmPath()));
@@ -95,7 +95,8 @@ test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, S
   });
 });
 
-test('real head: cut 3 of SqueezeNet 1.1 (two fire modules) on a full 224x224 frame equals the reference and the timing model', { skip }, () => {
-  const c = realCase('squeezenet1.1', 3);
+test('real head: cut 3 of MobileNetV2 (two inverted-residual blocks, one residual add) on a full 224x224 frame equals the reference and the timing model', { skip }, () => {
+  const c = realCase('mobilenetv2', 3);
+  assert.ok(c.program.layers.some((l) => l.kind === 'add'), 'the head has a residual add');
   assertBatch([c], [c.name]);
 });
