@@ -116,7 +116,9 @@ module board_endpoint #(
   // Flow control by ACK: an input ACK lets the host send WINDOW * CHUNK bytes past it, so it is sent only when the
   // FIFO has room for all of them (the head may be stalled by a full result window); frames are never dropped
   // for lack of room.
-  wire in_room = ({{(31 - IN_FIFO_LOG2){1'b0}}, wr_commit - rd}) + WIN_BYTES <= IN_SIZE;
+  wire [IN_FIFO_LOG2:0] in_used = wr_commit - rd;     // sized: the pointers wrap
+  wire [IN_FIFO_LOG2:0] in_tent = wr_tent - rd;
+  wire in_room = {{(31 - IN_FIFO_LOG2){1'b0}}, in_used} + WIN_BYTES <= IN_SIZE;
 
   // pixel assembly and the head
   reg [7:0] pr, pg, pb; reg [1:0] bcnt; reg have_pix;
@@ -218,7 +220,7 @@ module board_endpoint #(
       // ---- input FIFO: tentative writes of a DATA payload, commit/rollback at the end of the frame
       if (d_start) begin wr_tent <= wr_commit; ovf <= 1'b0; end
       if (d_pl_valid && d_type == T_DATA && d_idx >= 16'd12 && wcond) begin
-        if ((wr_tent - rd) < IN_SIZE) begin ifm[wr_tent[IN_FIFO_LOG2-1:0]] <= d_data; wr_tent <= wr_tent + 1'b1; end
+        if ({{(31 - IN_FIFO_LOG2){1'b0}}, in_tent} < IN_SIZE) begin ifm[wr_tent[IN_FIFO_LOG2-1:0]] <= d_data; wr_tent <= wr_tent + 1'b1; end
         else ovf <= 1'b1;
       end
       if (d_abort || (d_done && !d_ok)) wr_tent <= wr_commit;
@@ -285,8 +287,8 @@ module board_endpoint #(
 `ifdef BOARD_DEBUG
       if (d_done) $display("%0t done type=%h len=%0d ok=%b", $time, d_type, d_len, d_ok);
       if (d_start) $display("%0t start type=%h len=%0d", $time, d_type, d_len);
-      if (rx_valid) $display("rx %h busy=%b", rx_byte, d_busy);
-      if (rx_ferr) $display("rx framing error");
+      if (d_done || e_send) $display("  st sent=%0d acked=%0d gen=%0d next_in=%0d fifo=%0d pix=%0d have=%b room=%b hd=%b acknew=%b dup=%0d az=%b inroom=%b ce=%b", res_sent, res_acked, res_gen, next_in, wr_commit-rd, pix_cnt, have_pix, room, head_done, p_acknew, p_dup, ack_zero, in_room, ce);
+      if (d_done && d_ok && (d_type == T_DATA || d_type == T_ACK)) $display("  rx run=%0d stream=%0d w4=%0d w8=%0d wcond=%b ovf=%b tent=%0d commit=%0d rd=%0d", rx_run, rx_stream, rx_w4, rx_w8, wcond, ovf, wr_tent, wr_commit, rd);
       if (e_send) $display("%0t send kind=%0d type=%h len=%0d", $time, t_kind, e_type, e_len);
 `endif
       if (d_done && d_ok && (!silent || d_type == T_RESET)) begin

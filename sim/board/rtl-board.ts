@@ -72,6 +72,7 @@ export class RtlBoard {
           this.lineBuf = this.lineBuf.slice(i + 1);
           if (line.startsWith('READY')) resolve();
           else if (line.startsWith('R ')) this.onFrame(line);
+          else if (process.env['HYBRID_DHM_SIM_DEBUG']) process.stderr.write(`[rtl] ${line}\n`);
         }
       });
       this.proc.on('exit', (code, sig) => {
