@@ -52,7 +52,9 @@ export class RtlBoard {
   readonly firedFaults: RtlBoardFault[] = [];
   readonly stats: RtlBoardStats = { connections: 0, framesFromBoard: 0, bytesToBoard: 0, bytesFromBoard: 0 };
   /** Every board frame with the cycle its last bit left the TX pin (bounded to the last 10 000). */
-  readonly frameLog: { cycle: number; bytes: number }[] = [];
+  readonly frameLog: { cycle: number; bytes: number; version: number; type: number; declaredLength: number }[] = [];
+  /** Called with every frame the board sends, before it goes on the wire (tests: abort at a given frame). */
+  onBoardFrame: ((f: { readonly type: number; readonly bytes: Uint8Array }) => void) | null = null;
 
   constructor(
     readonly sim: BoardSim,
@@ -116,7 +118,10 @@ export class RtlBoard {
     this.stats.framesFromBoard++;
     this.stats.bytesFromBoard += bytes.length;
     if (this.frameLog.length >= 10_000) this.frameLog.shift();
-    this.frameLog.push({ cycle: this.cycle, bytes: bytes.length });
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const type = bytes.length > 3 ? bytes[3]! : -1;
+    this.frameLog.push({ cycle: this.cycle, bytes: bytes.length, version: bytes[2] ?? -1, type, declaredLength: bytes.length >= 10 ? dv.getUint32(6, true) : -1 });
+    this.onBoardFrame?.({ type, bytes });
     const c = this.current;
     if (c?.writer) {
       c.writer.write(bytes).catch(() => {
