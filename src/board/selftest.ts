@@ -5,7 +5,7 @@
  * with bit-identical output. Used by `hybrid-dhm serial-selftest` and the tests.
  */
 import type { DhmProgram } from '../dhm/program';
-import type { FrameInput } from '../pipeline/backend';
+import type { FrameInput } from '../backend/head-backend';
 import { demoFrame, demoProgram, referenceCompute } from './demo';
 import { LinkError } from './errors';
 import { FakeSerialLink, type PortFault } from './fake-port';

@@ -6,7 +6,7 @@
  * faults live in the fake port.
  */
 import type { DhmProgram, HeadCycles } from '../dhm/program';
-import type { FrameInput } from '../pipeline/backend';
+import type { FrameInput } from '../backend/head-backend';
 import { DisconnectedError, LinkError } from './errors';
 import { encodeResultStream } from './featuremap';
 import { forgeFrameHeader, MAX_PAYLOAD_LIMIT } from './frame';
