@@ -43,6 +43,8 @@ module board_endpoint #(
   output wire run_active_o,
   output wire tx_byte_go,                  // a byte handed to the UART transmitter (simulation harness)
   output wire tx_byte_last,                // ... and it is the last byte of a frame
+  output wire rx_reject,                   // the frame decoder rejected a candidate frame (simulation harness)
+  output wire [2:0] rx_reject_code,        // 1 header-crc, 2 bad-version, 3 frame-too-large, 4 frame-crc, 5 truncated
   output wire [31:0] head_cycles_o         // last run's total head cycles (for LEDs / debug)
 );
   localparam VERSION = 2;
@@ -72,7 +74,8 @@ module board_endpoint #(
   wire [15:0] d_idx; wire [7:0] d_data;
   frame_decoder #(.VERSION(VERSION), .MAX_PAYLOAD(MAX_PAYLOAD), .TIMEOUT_CYCLES(IBT_CYCLES)) u_dec (
     .clk(clk), .rst(rst), .in_data(rx_byte), .in_valid(rx_valid), .type_q(d_type), .len_q(d_len), .start(d_start),
-    .pl_valid(d_pl_valid), .pl_idx(d_idx), .pl_data(d_data), .done(d_done), .ok(d_ok), .abort(d_abort), .busy(d_busy));
+    .pl_valid(d_pl_valid), .pl_idx(d_idx), .pl_data(d_data), .done(d_done), .ok(d_ok), .abort(d_abort),
+    .reject(rx_reject), .reject_code(rx_reject_code), .busy(d_busy));
   wire [7:0] tx_byte; wire tx_go, tx_busy, tx_last;
   assign tx_byte_go = tx_go;
   assign tx_byte_last = tx_last;

@@ -23,6 +23,8 @@ module frame_decoder #(
   output reg         done,              // pulse: frame complete; ok = CRC matched
   output reg         ok,
   output reg         abort,             // pulse: the frame was abandoned (inter-byte timeout)
+  output reg         reject,            // pulse: a candidate frame was rejected, reason in reject_code
+  output reg  [2:0]  reject_code,       // 1 header-crc, 2 bad-version, 3 frame-too-large, 4 frame-crc, 5 truncated-frame
   output wire        busy               // inside a frame
 );
   localparam [2:0] HUNT = 3'd0, SYNC1 = 3'd1, HDR = 3'd2, PAY = 3'd3, CRC = 3'd4;
@@ -43,11 +45,11 @@ module frame_decoder #(
   assign busy = state != HUNT && state != SYNC1;
 
   always @(posedge clk) begin
-    start <= 1'b0; pl_valid <= 1'b0; done <= 1'b0; abort <= 1'b0;
+    start <= 1'b0; pl_valid <= 1'b0; done <= 1'b0; abort <= 1'b0; reject <= 1'b0;
     if (rst) begin
       state <= HUNT; idle <= 0; ok <= 1'b0; len_q <= 0; type_q <= 0; pl_idx <= 0; pl_data <= 0;
       hidx <= 0; pidx <= 0; cidx <= 0; crc <= 32'hFFFFFFFF; len <= 0; ver <= 0; b10 <= 0; crc_got <= 0;
-      hcheck_want <= 0;
+      hcheck_want <= 0; reject_code <= 0;
     end else if (in_valid) begin
       idle <= 0;
       case (state)
@@ -70,8 +72,11 @@ module frame_decoder #(
             default: ;
           endcase
           if (hidx == 4'd11) begin
-            if ({in_data, b10} != hcheck_want || ver != VERSION || len > MAX_PAYLOAD) state <= HUNT;
-            else begin
+            if ({in_data, b10} != hcheck_want || ver != VERSION || len > MAX_PAYLOAD) begin
+              state <= HUNT;
+              reject <= 1'b1;
+              reject_code <= {in_data, b10} != hcheck_want ? 3'd1 : ver != VERSION ? 3'd2 : 3'd3;
+            end else begin
               len_q <= len;
               start <= 1'b1;
               pidx <= 0;
@@ -97,6 +102,7 @@ module frame_decoder #(
             2'd3: begin
               done <= 1'b1;
               ok <= {in_data, crc_got} == ~crc;
+              if ({in_data, crc_got} != ~crc) begin reject <= 1'b1; reject_code <= 3'd4; end
               state <= HUNT;
             end
           endcase
@@ -107,6 +113,7 @@ module frame_decoder #(
       if (idle == TIMEOUT_CYCLES - 1) begin
         idle <= 0;
         if (state == PAY || state == CRC) abort <= 1'b1;
+        if (state != SYNC1) begin reject <= 1'b1; reject_code <= 3'd5; end
         state <= HUNT;
       end else idle <= idle + 1'b1;
     end

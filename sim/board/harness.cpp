@@ -4,7 +4,9 @@
 // mid-bit and decoded back into bytes. So the UART bit timing is simulated in the RTL; only the wire ends are here.
 //
 // stdin (text lines from sim/board/rtl-board.ts):  W <hex bytes> | G | F silent|version|oversize | H 0|1 | Q
-// stdout: R <cycle> <hex bytes>  — one board frame as it left the TX pin, stamped with the cycle of its last stop
+// stdout: E <cycle> <code>  — the board's frame decoder rejected a frame (1 header-crc, 2 bad-version,
+//         3 frame-too-large, 4 frame-crc, 5 truncated-frame)
+//         R <cycle> <hex bytes>  — one board frame as it left the TX pin, stamped with the cycle of its last stop
 //         bit; the simulation then PAUSES until `G` (the host has reacted), so host reaction takes zero simulated
 //         time. While the board is idle and nothing is queued, it blocks on stdin (simulated time does not pass).
 #include "Vdhm_board.h"
@@ -103,6 +105,7 @@ int main(int argc, char** argv) {
     pulseSilent = pulseVersion = pulseOversize = 0;
     tick();
     if (top->tx_byte_go) lastFlags.push_back(top->tx_byte_last);
+    if (top->rx_reject) printf("E %llu %d\n", cycle, (int)top->rx_reject_code);
     if (rxBit >= 0 && ++rxCnt == cpb) { rxCnt = 0; rxBit = rxBit == 9 ? -1 : rxBit + 1; }
     quiet = rxBit >= 0 ? 0 : quiet + 1;
     // sample TX

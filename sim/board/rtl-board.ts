@@ -16,6 +16,9 @@ import type { BoardSim } from './build';
 /** Message-level faults of the RTL board (test-only inputs of the RTL; tied to 0 on the FPGA). */
 export type RtlBoardFault = 'silent' | 'wrong-version' | 'oversize-length';
 
+/** Rejection codes of hdl/board/frame_decoder.v, by number. */
+const REJECT_CODES: Readonly<Record<number, string>> = { 1: 'header-crc', 2: 'bad-version', 3: 'frame-too-large', 4: 'frame-crc', 5: 'truncated-frame' };
+
 /** Counters of the RTL board server. */
 export interface RtlBoardStats {
   connections: number;
@@ -50,6 +53,8 @@ export class RtlBoard {
   /** Resolves when the endpoint yields no more connections or stop() is called. */
   readonly done: Promise<void>;
   readonly firedFaults: RtlBoardFault[] = [];
+  /** The RTL frame decoder's rejections, `FrameError(code)` as the TypeScript decoder names them. */
+  readonly linkErrors: string[] = [];
   readonly stats: RtlBoardStats = { connections: 0, framesFromBoard: 0, bytesToBoard: 0, bytesFromBoard: 0 };
   /** Every board frame with the cycle its last bit left the TX pin (bounded to the last 10 000). */
   readonly frameLog: { cycle: number; bytes: number; version: number; type: number; declaredLength: number }[] = [];
@@ -74,6 +79,7 @@ export class RtlBoard {
           this.lineBuf = this.lineBuf.slice(i + 1);
           if (line.startsWith('READY')) resolve();
           else if (line.startsWith('R ')) this.onFrame(line);
+          else if (line.startsWith('E ')) this.linkErrors.push(`FrameError(${REJECT_CODES[Number(line.split(' ')[2])] ?? 'unknown'})`);
           else if (process.env['HYBRID_DHM_SIM_DEBUG']) process.stderr.write(`[rtl] ${line}\n`);
         }
       });
@@ -144,6 +150,9 @@ export class RtlBoard {
     }
   }
 
+  /** Host frames that reached the board, by message type byte (each host write is one frame). */
+  readonly hostFrameTypes: number[] = [];
+
   private async serve(conn: ByteDuplex): Promise<void> {
     if (!conn.readable || !conn.writable) return;
     const reader = conn.readable.getReader();
@@ -154,6 +163,7 @@ export class RtlBoard {
         const r = await reader.read();
         if (r.done || this.stopped) return;
         this.stats.bytesToBoard += r.value.length;
+        if (r.value.length > 3 && r.value[0] === 0xa5 && r.value[1] === 0x5a) this.hostFrameTypes.push(r.value[3]!);
         this.command(`W ${toHexBytes(r.value)}`);
       }
     } finally {

@@ -82,7 +82,8 @@ function vstr(s: string): string {
 
 /**
  * `dhm_board.v`: the board core for this program — ports clk, rst, rx_async (UART RX pin), tx (UART TX pin),
- * test-only fault inputs (tie to 0 on hardware), busy / run_active / cycle count for LEDs and the harness.
+ * test-only fault inputs (tie to 0 on hardware), busy / run_active / frame events / cycle count for LEDs and the
+ * simulation harness.
  */
 export function boardWrapperVerilog(program: DhmProgram, opts: BoardDesignOptions): string {
   const p = boardParams(opts);
@@ -104,6 +105,8 @@ module dhm_board (
   output wire run_active,
   output wire tx_byte_go,
   output wire tx_byte_last,
+  output wire rx_reject,
+  output wire [2:0] rx_reject_code,
   output wire [31:0] head_cycles
 );
   wire rx;
@@ -122,7 +125,7 @@ module dhm_board (
     .clk(clk), .rst(rst), .rx(rx), .tx(tx),
     .fault_silent(fault_silent), .fault_wrong_version(fault_wrong_version), .fault_oversize(fault_oversize),
     .fault_hash(fault_hash), .busy(busy), .run_active_o(run_active), .tx_byte_go(tx_byte_go),
-    .tx_byte_last(tx_byte_last), .head_cycles_o(head_cycles)
+    .tx_byte_last(tx_byte_last), .rx_reject(rx_reject), .rx_reject_code(rx_reject_code), .head_cycles_o(head_cycles)
   );
 endmodule
 `;
@@ -161,7 +164,7 @@ module board_top (
   dhm_board u_board (
     .clk(clk_100m), .rst(!rst_n_s), .rx_async(uart_rx), .tx(uart_tx),
     .fault_silent(1'b0), .fault_wrong_version(1'b0), .fault_oversize(1'b0), .fault_hash(1'b0),
-    .busy(), .run_active(run_active), .tx_byte_go(), .tx_byte_last(), .head_cycles()
+    .busy(), .run_active(run_active), .tx_byte_go(), .tx_byte_last(), .rx_reject(), .rx_reject_code(), .head_cycles()
   );
   assign led_run_n = !run_active;
 endmodule
