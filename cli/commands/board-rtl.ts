@@ -6,6 +6,10 @@
  * Quartus Prime project (board_top.qpf/.qsf/.sdc). Pin locations are left for the user to fill in: none could be
  * verified against Intel's kit documentation (docs/board.md). Written to a temporary folder and renamed: a failure
  * leaves nothing.
+ * `--simulate` instead builds the Verilated board (sim/board/) with these parameters and runs one frame through the
+ * project's board backend: the frame time it prints is measured in simulation cycles at the board clock (the UART
+ * bit timing is in the RTL), with the map and cycle counts checked against the reference executor. The frame is
+ * `--image FILE` prepared by the model's recipe (only for the model's own input size), else a synthetic test frame.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,10 +24,10 @@ import { HDL_DIR } from '../../sim/verilator';
 import { compileModelHead, quantOptionsFromFlags, QUANT_BOOLEANS, QUANT_FLAGS } from './quantize';
 import { rtlOptionsFromFlags } from './rtl';
 
-export const USAGE = 'usage: hybrid-dhm board-rtl <model-id> --cut N --out DIR [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4] [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp]';
+export const USAGE = 'usage: hybrid-dhm board-rtl <model-id> --cut N (--out DIR | --simulate [--image FILE]) [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4] [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp]';
 
 /** Board flags beyond the quantiser's and the RTL generator's. */
-export const BOARD_FLAGS = ['size', 'clocks-per-bit', 'chunk', 'window', 'multipliers', 'out'] as const;
+export const BOARD_FLAGS = ['size', 'clocks-per-bit', 'chunk', 'window', 'multipliers', 'out', 'image'] as const;
 
 /** The head program of (model, cut), resized to `size` ('HxW') when given. */
 export function boardProgram(model: string, cut: number, size: string | undefined, a?: ParsedArgs): { program: DhmProgram; title: string } {
@@ -83,14 +87,15 @@ export function writeBoardFolder(program: DhmProgram, out: string, opts: BoardDe
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, [...QUANT_FLAGS, ...BOARD_FLAGS], ['help', ...QUANT_BOOLEANS]);
+  const a = parseArgs(argv, [...QUANT_FLAGS, ...BOARD_FLAGS], ['help', 'simulate', ...QUANT_BOOLEANS]);
   if (a.flags.has('help')) {
     console.log(USAGE);
     return 0;
   }
   if (a.positionals.length !== 1) throw new UsageError(`expected one model id, got ${a.positionals.length} arguments\n${USAGE}`);
   const out = flagString(a, 'out');
-  if (!out) throw new UsageError(`--out DIR is required\n${USAGE}`);
+  if (a.flags.has('simulate')) return simulate(a);
+  if (!out) throw new UsageError(`--out DIR (or --simulate) is required\n${USAGE}`);
   const cut = flagInt(a, 'cut');
   if (cut === undefined) throw new UsageError(`--cut N is required\n${USAGE}`);
   const { program, title } = boardProgram(a.positionals[0]!, cut, flagString(a, 'size'), a);
@@ -105,4 +110,65 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`program hash ${opts.programHashHex}`);
   console.log('Quartus: open board_top.qpf, fill in the pin locations marked unverified in board_top.qsf (docs/board.md), compile.');
   return 0;
+}
+
+/** `--simulate`: one frame through the Verilated board; prints the frame time measured in simulation. */
+async function simulate(a: ParsedArgs): Promise<number> {
+  const { buildBoardSim } = await import('../../sim/board/build');
+  const { headFolderFor } = await import('../../sim/board/head-folder');
+  const { RtlBoard } = await import('../../sim/board/rtl-board');
+  const { rtlBackend } = await import('../../sim/board/selftest-rtl');
+  const { FakeSerialLink } = await import('../../src/board/fake-port');
+  const { demoFrame } = await import('../../src/board/demo');
+  const { runReference } = await import('../../src/dhm/reference');
+  const cut = flagInt(a, 'cut');
+  if (cut === undefined) throw new UsageError(`--cut N is required\n${USAGE}`);
+  const { program, title } = boardProgram(a.positionals[0]!, cut, flagString(a, 'size'), a);
+  const { height: H, width: W } = program.input;
+  let data: Uint8Array;
+  let frameName: string;
+  const image = flagString(a, 'image');
+  if (image) {
+    const { resolveModel } = await import('../paths');
+    const { decodeImageFile } = await import('../image');
+    const { toFrame } = await import('../../src/image/preprocess');
+    const entry = resolveModel(a.positionals[0]!).entry!;
+    const f = toFrame(decodeImageFile(image), entry.preprocessing);
+    if (f.width !== W || f.height !== H) throw new UsageError(`--image gives a ${f.width}x${f.height} frame (the model's recipe); the head's input is ${W}x${H} (drop --size or --image)`);
+    data = f.data;
+    frameName = `${image} (model recipe)`;
+  } else {
+    data = demoFrame(H, W).data;
+    frameName = 'synthetic test frame (src/board/demo.ts)';
+  }
+  const opts = boardOptionsFromFlags(a, program);
+  const t0 = performance.now();
+  const sim = buildBoardSim(program, { ...opts, headDir: headFolderFor(program) });
+  console.log(`Verilator build: ${sim.built ? `${(sim.buildMs / 1000).toFixed(1)} s` : 'reused from the cache'}`);
+  const link = new FakeSerialLink({ pacing: 'none' });
+  const board = new RtlBoard(sim, link.board);
+  await board.ready;
+  const backend = rtlBackend(link, board);
+  try {
+    await backend.connect();
+    const c0 = board.cycle;
+    const t1 = performance.now();
+    const r = await backend.run(program, { width: W, height: H, data });
+    const wallS = (performance.now() - t1) / 1000;
+    const frameCycles = board.cycle - c0;
+    const ref = runReference(program, data);
+    const exact = r.output.length === ref.output.length && r.output.every((v, i) => v === ref.output[i]) && r.cycles.total === ref.cycles.total && r.cycles.firstOutput === ref.cycles.firstOutput;
+    const p = sim.params;
+    const o = program.streams[program.output]!;
+    console.log(`${title}, head at cut ${cut}: input ${H}x${W} RGB → output ${o.channels}x${o.height}x${o.width}; frame: ${frameName}`);
+    console.log(`UART ${p.clocksPerBit} clocks/bit at ${p.clockKHz / 1000} MHz = ${p.baudRate.toFixed(0)} baud; DATA chunks ${p.chunkBytes} B, window ${p.windowFrames}`);
+    console.log(`frame time, measured in simulation: ${frameCycles} cycles = ${(frameCycles / p.clockKHz).toFixed(2)} ms at ${p.clockKHz / 1000} MHz (RUN received → last result frame sent; the host's reaction takes zero simulated time)`);
+    console.log(`  bytes host→board ${r.link.bytesToBoard}, board→host ${r.link.bytesFromBoard}; head compute ${r.cycles.total} enabled cycles = ${(r.cycles.total / p.clockKHz).toFixed(3)} ms (first output at cycle ${r.cycles.firstOutput})`);
+    console.log(`  map and cycle counts equal to the reference executor: ${exact ? 'yes' : 'NO'}; ${(frameCycles / 1e6).toFixed(1)} M cycles simulated in ${wallS.toFixed(1)} s wall (${(t1 - t0) / 1000 > 1 ? `plus ${((t1 - t0) / 1000).toFixed(1)} s build/start` : 'build reused'})`);
+    return exact ? 0 : 1;
+  } finally {
+    await backend.dispose();
+    link.shutdown();
+    await board.stop();
+  }
 }
