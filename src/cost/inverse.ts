@@ -31,10 +31,10 @@ export interface InverseRow {
   readonly headSharePct: number;
   readonly latencyReductionPct: number;
   readonly energyReductionPct: number;
-  /** null: no clock reaches break-even (link + tail ≥ GPU-only). */
-  readonly breakEvenClockMHz: number | null;
-  /** null: no floor in 0–20 ms reaches break-even; undefined: not an eager-model scenario. */
-  readonly breakEvenFloorMs?: number | null;
+  /** 'never': no clock up to 100 GHz reaches break-even (link + tail ≥ GPU-only); 'any': even 1 MHz does. */
+  readonly breakEvenClockMHz: number | 'any' | 'never';
+  /** 'never': no floor up to 20 ms; 'any': the hybrid is faster even with no floor; undefined: not an eager scenario. */
+  readonly breakEvenFloorMs?: number | 'any' | 'never';
   /** Extra GPU-only ms needed for the paper's latency reduction range ends [min, max]; null when no paper row. */
   readonly extraGpuOnlyMs: readonly [number, number] | null;
   /** energy reduction − latency reduction (percentage points). */
@@ -43,18 +43,17 @@ export interface InverseRow {
   readonly exposedSharePct: number;
 }
 
-function bisect(f: (x: number) => number, lo: number, hi: number): number | null {
-  let flo = f(lo);
-  const fhi = f(hi);
-  if (flo === 0) return lo;
-  if (Math.sign(flo) === Math.sign(fhi)) return null;
+/**
+ * Root of a decreasing `f` on [lo, hi] by bisection: `{ x }` at the root; `'any'` when f(lo) ≤ 0 (already
+ * break-even at lo); `'never'` when f(hi) > 0.
+ */
+function bisectDown(f: (x: number) => number, lo: number, hi: number): number | 'any' | 'never' {
+  if (f(lo) <= 0) return 'any';
+  if (f(hi) > 0) return 'never';
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
-    const fm = f(mid);
-    if (Math.sign(fm) === Math.sign(flo)) {
-      lo = mid;
-      flo = fm;
-    } else hi = mid;
+    if (f(mid) > 0) lo = mid;
+    else hi = mid;
   }
   return (lo + hi) / 2;
 }
@@ -91,14 +90,14 @@ export function inverseAnalysis(res: ScenarioResult, nets: readonly NetworkSweep
         gpuSegmentNumbers(cut.tail, c.gpu, { role: 'tail', elems: tailElems }),
         gpuSegmentNumbers(net.allLayers, c.gpu, { role: 'gpu-only', elems: frameElems }), c);
       const p = at(cfg);
-      const clock = bisect((mhz) => {
+      const clock = bisectDown((mhz) => {
         const q = at({ ...cfg, fpga: { ...cfg.fpga, clockMHz: constant(mhz, 'MHz', 'assumption', 'inverse analysis') } });
         return q.hybridMs - q.gpuOnlyMs;
       }, 1, 1e5);
-      let floor: number | null | undefined;
+      let floor: number | 'any' | 'never' | undefined;
       if (cfg.gpu.model === 'eager-tx2') {
         const g = cfg.gpu;
-        floor = bisect((ms) => {
+        floor = bisectDown((ms) => {
           const q = at({ ...cfg, gpu: { ...g, opFloorMs: constant(ms, 'ms', 'assumption', 'inverse analysis') } });
           return q.hybridMs - q.gpuOnlyMs;
         }, 0, 20);
@@ -144,8 +143,11 @@ export interface PaperReach {
   readonly why: string;
 }
 
-/** Which abstract rows no scenario reaches (over every fitting row at any bit width, band ends), and why. */
-export function paperReach(results: readonly ScenarioResult[], inverse: readonly InverseRow[]): PaperReach[] {
+/**
+ * Which abstract rows no scenario reaches, and why: over every scenario, every fitting cut at `bits` (the paper's
+ * 8-bit DHM; a network with nothing fitting there at its widest fitting width) and both band ends.
+ */
+export function paperReach(results: readonly ScenarioResult[], inverse: readonly InverseRow[], bits: number): PaperReach[] {
   const out: PaperReach[] = [];
   for (const claim of PAPER_CLAIMS) {
     for (const metric of ['latency', 'energy'] as const) {
@@ -157,8 +159,8 @@ export function paperReach(results: readonly ScenarioResult[], inverse: readonly
       let bestWhere = 'no fitting cut';
       for (const res of results) {
         let hit = false;
-        for (const r of res.rows) {
-          if (!r.fits || paperNetworkOf(r.network) !== claim.network) continue;
+        const ids = [...new Set(res.rows.filter((r) => paperNetworkOf(r.network) === claim.network).map((r) => r.modelId))];
+        for (const r of ids.flatMap((id) => analysisRows(res.rows, id, bits))) {
           const b = res.bands.get(rowKey(r))!;
           const band = metric === 'latency' ? b.latency : b.energy;
           if (band[1] >= lo && band[0] <= hi) hit = true;

@@ -187,6 +187,7 @@ export function compareBitsOf(bits: readonly number[]): number {
 
 
 const pp = (v: number): string => pct1(v);
+const cmpBitsOf = (input: ReportInput): number => input.compareBits ?? compareBitsOf(input.config.bits);
 const bandText = (b: readonly [number, number]): string => `[${pct1(b[0])}, ${pct1(b[1])}]`;
 const overlaps = (b: readonly [number, number], lo: number, hi: number): boolean => b[1] >= lo - REACH_TOLERANCE_PP && b[0] <= hi + REACH_TOLERANCE_PP;
 
@@ -254,7 +255,7 @@ function reachSection(input: ReportInput, md: string[]): void {
   if (!input.reach || input.reach.length === 0) return;
   md.push('## Which abstract rows no plausible scenario reaches, and why');
   md.push('');
-  md.push('Over every scenario, every fitting cut and bit width, and every corner of the bands (modelled) against the abstract (paper):');
+  md.push(`Over every scenario, every fitting cut at ${cmpBitsOf(input)} bits (the paper's DHM used 8-bit data; a network with nothing fitting there at its widest fitting width) and both ends of the bands (*modelled*) against the abstract (*paper*). Narrower heads fit deeper cuts and reach further (see the per-network tables), at the accuracy cost measured below when \`--accuracy\` is given.`);
   md.push('');
   md.push(table(['network', 'metric', 'paper', 'reached?', 'highest band end (where)', 'why'], input.reach.map((r) => [
     r.network, r.metric, r.paperText, r.reached ? `yes (${r.reachedBy.join(', ')})` : '**no**', r.bestPct === null ? '—' : `${pp(r.bestPct)} % (${r.bestWhere})`, r.why,
@@ -272,12 +273,13 @@ function inverseSection(input: ReportInput, md: string[]): void {
   if (inv.length === 0) return;
   md.push('## Inverse analysis: what would it take');
   md.push('');
-  md.push('Per scenario, network and fitting cut (nominal constants; all **modelled**). *Head share* = (GPU-only − tail) / GPU-only, the ceiling of any latency gain (a free FPGA and link). *Break-even clock*: the DHM clock at which hybrid = GPU-only latency ("never": the link and the tail alone exceed GPU-only). *Break-even floor*: the eager per-op floor at which both are equal. *Extra GPU-only ms*: what GPU-only would have to cost in addition to give the paper\'s latency reduction (range ends). *E − L*: energy − latency reduction, ≈ exposed FPGA + link time / GPU-only time when the FPGA\'s energy is small.');
+  md.push('Per scenario, network and fitting cut (nominal constants; all **modelled**). *Head share* = (GPU-only − tail) / GPU-only, the ceiling of any latency gain (a free FPGA and link). *Break-even clock*: the DHM clock at which hybrid = GPU-only latency ("never": the link and the tail alone exceed GPU-only; "any": faster even at 1 MHz). *Break-even floor*: the eager per-op floor at which both are equal ("any": the hybrid is faster even with no floor). *Extra GPU-only ms*: what GPU-only would have to cost in addition to give the paper\'s latency reduction (range ends). *E − L*: energy − latency reduction, ≈ exposed FPGA + link time / GPU-only time when the FPGA\'s energy is small.');
   md.push('');
   md.push(table(['scenario', 'model', 'cut', 'bits', 'GPU-only ms', 'tail ms', 'exposed ms', 'head share %', 'latency red. %', 'energy red. %', 'break-even clock MHz', 'break-even floor ms', 'extra GPU-only ms for paper', 'E − L pp', 'exposed / GPU-only %'],
     inv.map((r) => [r.scenario, r.modelId, `${r.cutIndex} (${r.tensor})`, String(r.bits), fmt(r.gpuOnlyMs), fmt(r.tailMs), fmt(r.exposedMs), pp(r.headSharePct),
-      pp(r.latencyReductionPct), pp(r.energyReductionPct), r.breakEvenClockMHz === null ? 'never' : fmt(r.breakEvenClockMHz, 3),
-      r.breakEvenFloorMs === undefined ? 'n/a (roofline)' : r.breakEvenFloorMs === null ? 'none in 0–20' : fmt(r.breakEvenFloorMs, 3),
+      pp(r.latencyReductionPct), pp(r.energyReductionPct),
+      r.breakEvenClockMHz === 'never' ? 'never' : r.breakEvenClockMHz === 'any' ? 'any (≥ 1)' : fmt(r.breakEvenClockMHz, 3),
+      r.breakEvenFloorMs === undefined ? 'n/a (roofline)' : r.breakEvenFloorMs === 'never' ? 'none ≤ 20' : r.breakEvenFloorMs === 'any' ? 'any (≥ 0)' : fmt(r.breakEvenFloorMs, 3),
       r.extraGpuOnlyMs ? `${fmt(r.extraGpuOnlyMs[0], 3)} … ${fmt(r.extraGpuOnlyMs[1], 3)}` : '—', pp(r.diagnosticPp), pp(r.exposedSharePct)])));
   md.push('');
   md.push('The diagnostic the abstract implies (energy − latency reduction at the ends of its ranges, *paper*) against the model\'s range over fitting cuts per scenario (*modelled*):');

@@ -132,7 +132,7 @@ export function reproduce(models: readonly ReproduceModel[], opts: ReproduceOpti
   const inverse = results.flatMap((r) => inverseAnalysis(r, inputs, cache, cmpBits));
   const networks: ReportNetwork[] = inputs.map((n) => ({ modelId: n.modelId, network: n.network, cuts: n.cuts.length, programSource: n.programSource }));
   const reportInput: ReportInput = {
-    rows: primary.rows, config, networks, scenarios: results, inverse, reach: paperReach(results, inverse), tx2Fit: fitTx2(),
+    rows: primary.rows, config, networks, scenarios: results, inverse, reach: paperReach(results, inverse, cmpBits), tx2Fit: fitTx2(),
     gpuNodes: new Map(inputs.map((n) => [n.modelId, gpuOnlySegment(n, config.gpu)] as const)),
     authors: compareAuthorsDesigns(config.fpga),
     ...(opts.openSynthesis ? { openSynthesis: opts.openSynthesis } : {}),
