@@ -1,7 +1,7 @@
 /**
  * `hybrid-dhm reproduce [--out DIR] [--scenario NAME[,NAME…]] [--models id,id] [--bits 4,5,6,7,8] [--dsp POLICY]
  *  [--programs structural|compiler] [--idle-power excluded|included] [--clock-mhz N] [--link pcie|serial] [--baud N]
- *  [--synth FILE] [--accuracy] [--accuracy-bits 4,6,8] [--accuracy-folds N]`
+ *  [--synth FILE] [--accuracy] [--accuracy-bits 4,6,8] [--accuracy-folds N] [--images PATH,…]`
  *
  * Runs the cost-model reproduction of the paper (src/cost): every legal cut × bit width of each network under every
  * named scenario with its bands (default: all), the GPU model's fit to the authors' TX2 table, the inverse analysis,
@@ -10,8 +10,8 @@
  * open-synthesis figures of that JSON (else the report says why there are none). `--accuracy` also measures top-1
  * agreement of the quantised hybrid with float for every fitting cut at the accuracy bit widths (minutes, not seconds).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { flagChoice, flagInt, flagNumber, flagString, parseArgs, UsageError } from '../args';
 import { DIST_ROOT, MODELS_ROOT, resolveModel } from '../paths';
 import { PAPER_MODELS, SAMPLE_IMAGES, type ModelId } from '../../src/models/registry';
@@ -33,13 +33,15 @@ export const REPRODUCE_MODELS: readonly ModelId[] = ['squeezenet1.0', ...PAPER_M
 export const USAGE = `usage: hybrid-dhm reproduce [--out DIR] [--scenario NAME[,NAME…]] [--models id,id,…] [--bits 4,5,6,7,8]
                            [--dsp logic|dsp-largest-first|dsp-all] [--programs structural|compiler]
                            [--idle-power excluded|included] [--clock-mhz N] [--link pcie|serial] [--baud N]
-                           [--synth FILE] [--accuracy] [--accuracy-bits 4,6,8] [--accuracy-folds N]
+                           [--synth FILE] [--accuracy] [--accuracy-bits 4,6,8] [--accuracy-folds N] [--images PATH,…]
   --scenario NAME        ${SCENARIO_NAMES.join(', ')} (default: all)
   --programs structural  heads lowered with the compiler's weight rule, no calibration (default; < 10 s)
   --programs compiler    heads from the DHM compiler calibrated on models/images/cat.bmp (exact biases; slower)
   --synth FILE           open-synthesis figures (JSON array of {design, tool, alms?, modelAlms?, …}) shown beside the model
   --accuracy             measure top-1 agreement of the quantised hybrid with float (every fitting cut of the
-                         primary scenario at the accuracy bit widths; sample images, calibration ⟂ evaluation)`;
+                         primary scenario at the accuracy bit widths; sample images, calibration ⟂ evaluation)
+  --images PATH,…        more images for --accuracy (files, or folders of .bmp/.jpg/.png), e.g. the CC0 and
+                         public-domain photos of Debian's python3-skimage (see the README)`;
 
 const DSP: readonly DspPolicy[] = ['logic', 'dsp-largest-first', 'dsp-all'];
 
@@ -66,21 +68,41 @@ function parseScenarios(s: string | undefined): ScenarioName[] | undefined {
   return out;
 }
 
-/** Images the accuracy evaluation can lawfully use: the four shared samples (provisioned by `npm run models`). */
-const IMAGE_NOTE = 'Images: the four sample photos the project provisions (google-coral test_data, Apache-2.0: cat, dragonfly, hot_dog, parrot). The official test inputs of the model files are random tensors (squeezenet1.1, mobilenetv2) or the same photos preprocessed (reference_outputs), so they add no natural image; Debian\'s python3-skimage ships a few CC0/public-domain photos (not installed here). With 4 images the agreement is a smoke test of the quantisation, not an ImageNet accuracy.';
+const IMAGE_NOTE = 'Images: the four sample photos the project provisions (google-coral test_data, Apache-2.0: cat, dragonfly, hot_dog, parrot)';
+const IMAGE_NOTE_REST = 'The official test inputs of the model files are random tensors (squeezenet1.1, mobilenetv2) or the same photos preprocessed (reference_outputs), so they add no natural image. With this few images the agreement is a check of the quantisation, not an ImageNet accuracy.';
+
+/** Image files named by `--images`: files, or the .bmp/.jpg/.jpeg/.png files of folders (sorted by name). */
+function extraImageFiles(spec: string | undefined): string[] {
+  if (spec === undefined) return [];
+  const out: string[] = [];
+  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const p = resolve(raw);
+    if (!existsSync(p)) throw new UsageError(`--images: ${p} does not exist`);
+    if (statSync(p).isDirectory()) {
+      const files = readdirSync(p).filter((f) => /\.(bmp|jpe?g|png)$/i.test(f)).sort();
+      if (files.length === 0) throw new UsageError(`--images: folder ${p} has no .bmp, .jpg or .png file`);
+      out.push(...files.map((f) => join(p, f)));
+    } else out.push(p);
+  }
+  return out;
+}
 
 /** Measure accuracy (see src/pipeline/accuracy.ts) for the given (model, cuts) at `bits`. */
-async function measureAccuracy(plans: readonly { modelId: ModelId; cuts: number[] }[], bits: readonly number[], folds: number): Promise<AccuracyResult> {
+async function measureAccuracy(plans: readonly { modelId: ModelId; cuts: number[] }[], bits: readonly number[], folds: number, extra: readonly string[]): Promise<AccuracyResult> {
   const { nodePipelineEnv } = await import('../env');
   const { evaluateAccuracy } = await import('../../src/pipeline/accuracy');
   const { referenceBackend, wasmInProcessBackend } = await import('../../src/pipeline/backends');
+  const images = [
+    ...Object.entries(SAMPLE_IMAGES).map(([name, f]) => ({ name, image: decodeImageFile(join(MODELS_ROOT, f.path)) })),
+    ...extra.map((p) => ({ name: basename(p).replace(/\.[^.]+$/, ''), image: decodeImageFile(p) })),
+  ];
+  const note = extra.length > 0 ? `${IMAGE_NOTE}, plus ${extra.length} given with --images (${extra.map((p) => basename(p)).join(', ')}). ${IMAGE_NOTE_REST}` : `${IMAGE_NOTE}. ${IMAGE_NOTE_REST}`;
   const wasm = join(DIST_ROOT, 'dhm.wasm');
   const backend = existsSync(wasm) ? await wasmInProcessBackend(readFileSync(wasm)) : referenceBackend();
   const env = nodePipelineEnv();
-  const images = Object.entries(SAMPLE_IMAGES).map(([name, f]) => ({ name, image: decodeImageFile(join(MODELS_ROOT, f.path)) }));
   try {
     return await evaluateAccuracy({
-      ort: env.ort, tailEp: env.tailEp, loadFile: (p) => env.loadFile(p), backend, images, folds, imageNote: IMAGE_NOTE,
+      ort: env.ort, tailEp: env.tailEp, loadFile: (p) => env.loadFile(p), backend, images, folds, imageNote: note,
       plans: plans.filter((p) => p.cuts.length > 0).map((p) => ({ modelId: p.modelId, cuts: p.cuts, bits })),
     });
   } finally {
@@ -104,7 +126,7 @@ function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
 
 /** Run the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['out', 'models', 'bits', 'dsp', 'clock-mhz', 'link', 'baud', 'programs', 'idle-power', 'scenario', 'synth', 'accuracy-bits', 'accuracy-folds'], ['help', 'accuracy']);
+  const args = parseArgs(argv, ['out', 'models', 'bits', 'dsp', 'clock-mhz', 'link', 'baud', 'programs', 'idle-power', 'scenario', 'synth', 'accuracy-bits', 'accuracy-folds', 'images'], ['help', 'accuracy']);
   if (args.flags.has('help')) {
     console.log(USAGE);
     return 0;
@@ -126,7 +148,8 @@ export async function run(argv: string[]): Promise<number> {
   const fpga = clock === undefined ? CYCLONE10GX_10CX220 : { ...CYCLONE10GX_10CX220, clockMHz: constant(clock, 'MHz', 'assumption', `set with --clock-mhz ${clock}`) };
   const accBits = parseBits(flagString(args, 'accuracy-bits', '4,6,8')!);
   const folds = flagInt(args, 'accuracy-folds') ?? 2;
-  if ((args.flags.has('accuracy-bits') || args.flags.has('accuracy-folds')) && !args.flags.has('accuracy')) throw new UsageError('--accuracy-bits and --accuracy-folds apply only with --accuracy');
+  if (['accuracy-bits', 'accuracy-folds', 'images'].some((k) => args.flags.has(k)) && !args.flags.has('accuracy')) throw new UsageError('--accuracy-bits, --accuracy-folds and --images apply only with --accuracy');
+  const extraImages = extraImageFiles(flagString(args, 'images'));
   const synth = flagString(args, 'synth');
   let openSynthesis: OpenSynthesisInput;
   if (synth !== undefined) {
@@ -151,7 +174,7 @@ export async function run(argv: string[]): Promise<number> {
       modelId: m.entry.id,
       cuts: [...new Set(res.rows.filter((r) => r.modelId === m.entry.id && r.fits && accBits.includes(r.bits)).map((r) => r.cutIndex))].sort((a, b) => a - b),
     }));
-    const accuracy = await measureAccuracy(fitting, accBits, folds);
+    const accuracy = await measureAccuracy(fitting, accBits, folds, extraImages);
     res = reproduce(models, { ...opts, accuracy });
   }
   writeFiles(out, res.files);

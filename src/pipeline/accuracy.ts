@@ -45,6 +45,9 @@ export interface AccuracyOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The first name of a label ("dragonfly, darning needle, …" → "dragonfly"). */
+const short = (label: string): string => label.split(',')[0]!.trim();
+
 /** The folds of `names` (image i in fold i mod k). */
 export function accuracyFolds(names: readonly string[], k: number): AccuracyFold[] {
   if (!Number.isInteger(k) || k < 2 || k > names.length) throw new RangeError(`accuracy: folds must be an integer in 2..${names.length} (the number of images), got ${k}`);
@@ -107,7 +110,7 @@ export async function evaluateAccuracy(o: AccuracyOptions): Promise<AccuracyResu
                 const fl = float.get(name)!;
                 n++;
                 if (hy[0]!.index === fl[0]) equal++;
-                else diffs.push(`${name}: ${hy[0]!.label} vs ${labels[fl[0]!] ?? fl[0]}`);
+                else diffs.push(`${name}: ${short(hy[0]!.label)} vs ${short(labels[fl[0]!] ?? String(fl[0]))}`);
                 overlap += hy.filter((r) => fl.includes(r.index)).length;
               }
             }

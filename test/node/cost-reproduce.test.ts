@@ -88,6 +88,7 @@ test('CLI reproduce writes the report files; bad options are usage errors', { sk
   await assert.rejects(run(['--clock-mhz', '-5']), /--clock-mhz must be in/);
   await assert.rejects(run(['--scenario', 'magic']), /--scenario must be one of roofline, eager-tx2, camera, roofline-camera/);
   await assert.rejects(run(['--accuracy-bits', '4']), /apply only with --accuracy/);
+  await assert.rejects(run(['--accuracy', '--images', '/nonexistent/photos']), /--images: .* does not exist/);
   await assert.rejects(run(['--synth', '/nonexistent/synth.json']), /--synth: .* does not exist/);
 });
 
