@@ -5,9 +5,8 @@
  * `hybrid-dhm reproduce --accuracy` (src/pipeline/accuracy.ts). The compiler runs on the main thread here (a few
  * seconds per bit width for early cuts).
  */
-import type { AccuracyResult } from '../src/cost/accuracy-report';
-import type { HeadBackend } from '../src/pipeline/backend';
-import { evaluateAccuracy, type AccuracyImage } from '../src/pipeline/accuracy';
+import type { HeadBackend } from '../src/backend/head-backend';
+import { evaluateAccuracy, type AccuracyImage, type AccuracyResult } from '../src/pipeline/accuracy';
 import type { PipelineEnv } from '../src/pipeline/pipeline';
 import type { ModelId } from '../src/models/registry';
 import { h, provBadge, table } from './render';

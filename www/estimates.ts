@@ -14,7 +14,7 @@ import type { DhmProgram } from '../src/dhm/program';
 import { formulaCycles } from '../src/dhm/cycles';
 import type { ModelEntry } from '../src/models/registry';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from '../src/cost/devices';
-import { constant } from '../src/cost/provenance';
+import { constant } from '../src/provenance/provenance';
 import type { GpuSegmentEstimate } from '../src/cost/gpu';
 import { networkSweepInput } from '../src/cost/networks';
 import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';

@@ -9,7 +9,7 @@
  * node's time the GPU's kernels work. Every constant is in devices.ts with its provenance.
  */
 import type { GpuProfile } from './devices';
-import { measured, modelled, type Figure } from './provenance';
+import { measured, modelled, type Figure } from '../provenance/provenance';
 
 /** How a node maps onto GPU kernels (closed union). `view` nodes (reshape, flatten, …) launch no kernel. */
 export type GpuOpClass = 'conv' | 'grouped-conv' | 'gemm' | 'pool' | 'elementwise' | 'view';

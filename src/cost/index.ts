@@ -3,7 +3,7 @@
  *
  *   devices.ts     CYCLONE10GX_10CX220, JETSON_TX2 (= JETSON_TX2_EAGER; JETSON_TX2_ROOFLINE), PCIE_GEN2_X4, webSerialLink(baud)
  *   tx2-calibration.ts  the authors' TX2 table, fitTx2, tx2FitRows (the eager GPU model's calibration)
- *   provenance.ts  Figure (value, unit, 'measured' | 'modelled' | 'paper', source), Constant (input constants)
+ *   (re-exported) src/provenance: Figure (value, unit, 'measured' | 'modelled' | 'paper', source), Constant
  *   csd.ts         csdDigits, csdNonZero, csdAdders, constMultKind
  *   resources.ts   estimateResources(program, fpga, {dspPolicy}, cycles?) → per layer / per head, fit, limiting resource
  *   fpga.ts        fpgaLatencyMs(cycles, fpga), fpgaPowerW (chip power), energyMJ(power, time)
@@ -21,7 +21,7 @@
  *   networks.ts    gpuWorkOf, networkSweepInput: partitioner graph → sweep input
  *   reproduce.ts   reproduce(models, options) → report files (the CLI's `reproduce`)
  */
-export * from './provenance';
+export * from '../provenance/provenance';
 export * from './devices';
 export * from './csd';
 export * from './resources';

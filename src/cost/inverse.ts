@@ -13,7 +13,7 @@
  */
 import { gpuSegmentNumbers } from './gpu';
 import { PAPER_CLAIMS, paperNetworkOf, type PaperClaim } from './paper';
-import { constant } from './provenance';
+import { constant } from '../provenance/provenance';
 import { rowKey, type ScenarioResult } from './scenarios';
 import { compiledHead, headFacts, pointNumbers, type HeadCache, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 

@@ -12,7 +12,7 @@ import { profileConstants } from './devices';
 import type { GpuSegmentEstimate } from './gpu';
 import { analysisRows, claimOf, paperDiagnostic, REACH_TOLERANCE_PP, type InverseRow, type PaperReach } from './inverse';
 import { PAPER_CLAIMS, paperNetworkOf } from './paper';
-import { fmt, type Constant, type Figure } from './provenance';
+import { fmt, type Constant, type Figure } from '../provenance/provenance';
 import { RESOURCE_RULES, RESOURCE_RULE_TEXT } from './resources';
 import { rowKey, type ScenarioResult } from './scenarios';
 import { lineChartSvg, type Series } from './svg';

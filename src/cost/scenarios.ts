@@ -9,7 +9,7 @@
  * Pure and deterministic; band corners use the plain-number path of the sweep (no Figures), so all scenarios with
  * their bands run in well under a second once the heads are compiled.
  */
-import { constant } from './provenance';
+import { constant } from '../provenance/provenance';
 import {
   JETSON_TX2_EAGER, JETSON_TX2_ROOFLINE, type GpuProfile, type InputSource, type TransferMode,
 } from './devices';

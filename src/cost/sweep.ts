@@ -12,7 +12,7 @@ import { energyMJ, fpgaLatencyMs, fpgaPowerNumber, fpgaPowerW } from './fpga';
 import { estimateGpuSegment, type GpuLayerWork, type GpuSegmentEstimate } from './gpu';
 import { linkBytes } from './link';
 import { headTimeline } from './timeline';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 import { estimateResources, type DspPolicy, type HeadResources, type ResourceName } from './resources';
 
 /** One legal cut of a network, as the partitioner lists it. */

@@ -5,7 +5,7 @@ import { CYCLONE10GX_10CX220 as DEV, JETSON_TX2, JETSON_TX2_EAGER as EAGER, PCIE
 import { estimateGpuSegment, gpuNodeNumbers, gpuSegmentNumbers } from '../../src/cost/gpu';
 import { inverseAnalysis, paperReach } from '../../src/cost/inverse';
 import { linkMs } from '../../src/cost/link';
-import { constant } from '../../src/cost/provenance';
+import { constant } from '../../src/provenance/provenance';
 import { estimateResources } from '../../src/cost/resources';
 import { getScenario, rowKey, runScenario, scenarios } from '../../src/cost/scenarios';
 import { compiledHead, headFacts, pointNumbers, type HeadCache, type NetworkSweepInput, type SweepConfig } from '../../src/cost/sweep';

@@ -4,7 +4,7 @@ import type { DhmProgram } from '../../src/dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4 } from '../../src/cost/devices';
 import { linkMs } from '../../src/cost/link';
 import type { GpuLayerWork } from '../../src/cost/gpu';
-import { isFigure } from '../../src/cost/provenance';
+import { isFigure } from '../../src/provenance/provenance';
 import { buildReport } from '../../src/cost/report';
 import { bestCuts, ROW_FIGURES, sweepNetwork, type NetworkSweepInput, type SweepConfig } from '../../src/cost/sweep';
 import { conv, maxpool, program, quantizePow2, randomFloats, testCycles } from './cost-fixtures';
