@@ -13,11 +13,15 @@
  *   transfer       the feature map through the link's wire format (4 uint8 per 32-bit word, channel-fastest, as the
  *                  authors' PCIe DMA), then dequantised in JS to float32 NCHW (dequantisation is NOT folded into the
  *                  tail: the tail ONNX is the float model's own tail, unchanged)
- *   run-tail       onnxruntime-web (WebGPU EP in the page, wasm EP in Node), one session per (model, cut), reused
- *   top5           labels + top-5 of the hybrid logits
- *   gpu-only       the full float model on the same EP and the same 8-bit frame (normal float preprocessing)
+ *   run-tail       onnxruntime-web (WebGPU or wasm EP, chosen per config; Node has wasm), one session per (model, cut, EP)
+ *   top5           labels + top-5 of the hybrid logits — the hybrid result is complete here (`onHybrid` is told)
+ *   gpu-only       the full float model on the same EP and the same 8-bit frame (normal float preprocessing); its
+ *                  session is created here, on first use, after the hybrid result: it never delays the first result
  *
- * Every stage takes the AbortSignal and reports its wall time (measured here). FPGA time is modelled: cycles / clock.
+ * First result first: the tail's ORT session is created while the quantiser runs (in its worker in the page); the
+ * GPU-only session waits until the hybrid result is out. Every ORT session is created once per (model part, EP).
+ * Every stage takes the AbortSignal and reports its wall time (measured here). FPGA time is modelled: cycles / clock;
+ * the clock is not part of any cache key — it is applied to each run's figures (`prepare` returns it per call).
  */
 import type { Graph } from '../graph/types';
 import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
@@ -40,7 +44,7 @@ import { runStage, StageError, type StageContext, type StageName, type StageTimi
 export interface PipelineEnv {
   /** onnxruntime-web (the `onnxruntime-web/webgpu` entry in the page, `onnxruntime-web` in Node). */
   readonly ort: Ort;
-  /** EP for the tail and the GPU-only baseline ('webgpu' in the page; Node has only 'wasm'). */
+  /** Default EP for the tail and the GPU-only baseline (`HybridConfig.tailEp` overrides it; Node has only 'wasm'). */
   readonly tailEp: TailEp;
   /** Whether ORT's placement log can be captured through `console` (true in browsers; false in Node). */
   readonly checkPlacement: boolean;
@@ -64,9 +68,14 @@ export interface HybridConfig {
   readonly quant?: Partial<QuantOptions>;
   /** DHM clock in MHz for the modelled FPGA time (default: the Cyclone 10 GX profile's, with its source). */
   readonly clockMHz?: number;
+  /** EP of the tail and of the GPU-only baseline (both the same; default `PipelineEnv.tailEp`). */
+  readonly tailEp?: TailEp;
 }
 
-/** A prepared (model, cut, options): cached program and sessions. */
+/**
+ * A prepared (model, cut, options, EP): cached program and tail session, with the clock of the config it was asked
+ * for (the clock is applied per call, never cached).
+ */
 export interface PreparedHybrid {
   readonly key: string;
   readonly model: ModelEntry;
@@ -78,17 +87,26 @@ export interface PreparedHybrid {
   /** Analytic cycle counts of the program (src/dhm/cycles.ts). */
   readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
-  readonly full: OrtRunner;
   readonly labels: readonly string[];
+  /** The DHM clock of this call's config, MHz, and where it came from (default with its source, or set by the user). */
   readonly clockMHz: number;
   readonly clockSource: string;
 }
+
+/** The cached part of a PreparedHybrid (everything but the clock). */
+type PreparedCore = Omit<PreparedHybrid, 'clockMHz' | 'clockSource'>;
 
 /** One labelled number of the result table. */
 export interface ResultRow {
   readonly name: string;
   readonly figure: Figure;
 }
+
+/**
+ * The hybrid result alone, as soon as its top-5 is known (before the GPU-only baseline runs): everything of
+ * HybridResult but `gpuOnly`; its table has no GPU-only row yet.
+ */
+export type HybridFirstResult = Omit<HybridResult, 'gpuOnly'>;
 
 /** The result of classifying one image with the hybrid system and the GPU-only baseline. */
 export interface HybridResult {
@@ -114,11 +132,28 @@ export interface HybridResult {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
+/** What the tail stages give for one head result. */
+export interface TailOutput {
+  readonly logits: Float32Array;
+  readonly top5: Ranked[];
+  /** Bytes of the feature map on the link's wire format. */
+  readonly wireBytes: number;
+}
+
 /** Default calibration/classification top-k. */
 const TOP_K = 5;
 
-function configKey(c: HybridConfig): string {
-  return JSON.stringify([c.modelId, c.cut ?? 0, c.quant ?? {}]);
+/** Cache key of a prepared system: model, cut, quantiser options and EP — not the clock (applied per call). */
+function configKey(c: HybridConfig, ep: TailEp): string {
+  return JSON.stringify([c.modelId, c.cut ?? 0, c.quant ?? {}, ep]);
+}
+
+/** The clock of a config: the user's, or the Cyclone 10 GX profile's default with its source. */
+function clockOf(config: HybridConfig): { clockMHz: number; clockSource: string } {
+  const clock = CYCLONE10GX_10CX220.clockMHz;
+  return config.clockMHz === undefined
+    ? { clockMHz: clock.value, clockSource: `${clock.value} MHz default: ${clock.source}` }
+    : { clockMHz: config.clockMHz, clockSource: `${config.clockMHz} MHz, set by the user` };
 }
 
 /**
@@ -127,7 +162,7 @@ function configKey(c: HybridConfig): string {
  */
 export class HybridPipeline {
   private readonly graphs = new Map<string, Promise<{ graph: Graph; bytes: Uint8Array }>>();
-  private readonly prepared = new Map<string, Promise<PreparedHybrid>>();
+  private readonly prepared = new Map<string, Promise<PreparedCore>>();
   private readonly fullRunners = new Map<string, Promise<OrtRunner>>();
 
   constructor(readonly env: PipelineEnv) {}
@@ -137,11 +172,12 @@ export class HybridPipeline {
    * `onStage` is told as each stage starts.
    */
   async prepare(config: HybridConfig, timings: StageTiming[] = [], signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<PreparedHybrid> {
-    const key = configKey(config);
+    const ep = this.epOf(config);
+    const key = configKey(config, ep);
     let p = this.prepared.get(key);
     const cached = p !== undefined;
     if (!p) {
-      p = this.build(config, key, { timings, signal, onStage });
+      p = this.build(config, ep, key, { timings, signal, onStage });
       this.prepared.set(key, p);
       p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
     } else {
@@ -149,10 +185,15 @@ export class HybridPipeline {
     }
     const r = await p;
     if (cached && signal?.aborted) throw abortError(signal);
-    return r;
+    return { ...r, ...clockOf(config) };
   }
 
-  private async build(config: HybridConfig, key: string, ctx: StageContext): Promise<PreparedHybrid> {
+  /** The EP a config's tail and baseline run on. */
+  epOf(config: HybridConfig): TailEp {
+    return config.tailEp ?? this.env.tailEp;
+  }
+
+  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext): Promise<PreparedCore> {
     const env = this.env;
     const signal = ctx.signal;
     const model = getModel(config.modelId);
@@ -165,25 +206,30 @@ export class HybridPipeline {
       return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
     });
     const q = await runStage('quantize-head', ctx, async () => {
-      const frames = await env.calibrationFrames(model, signal);
-      const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index };
-      const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
-      // Sessions are created one after the other (src/pipeline/tail.ts serialises every creation).
-      const tail = await createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
-      if (signal?.aborted) {
-        await tail.release(); // the run was cancelled while the session was being created: nobody will use it
-        throw abortError(signal);
+      // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
+      const tailP = createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
+      const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
+      try {
+        const frames = await env.calibrationFrames(model, signal);
+        const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index };
+        const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
+        const labelsText = await labelsP;
+        const tail = await tailP;
+        return { compiled, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+      } catch (e) {
+        labelsP.catch(() => undefined);
+        // the run failed or was cancelled while the session was being created: nobody will use it
+        void tailP.then((t) => t.release(), () => undefined);
+        throw e;
       }
-      const full = await this.fullRunner(model, bytes);
-      const labelsText = await env.loadFile(LABEL_FILES[model.labels].path, signal);
-      return { compiled, tail, full, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
     });
-    const clock = CYCLONE10GX_10CX220.clockMHz;
+    if (signal?.aborted) {
+      await q.tail.release();
+      throw abortError(signal);
+    }
     return {
       key, model, graph, cuts, cut, program: q.compiled.program, quantReport: q.compiled.report,
-      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, full: q.full, labels: q.labels,
-      clockMHz: config.clockMHz ?? clock.value,
-      clockSource: config.clockMHz === undefined ? `${clock.value} MHz default: ${clock.source}` : `${config.clockMHz} MHz, set by the user`,
+      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
 
@@ -201,12 +247,14 @@ export class HybridPipeline {
     return g;
   }
 
-  private fullRunner(model: ModelEntry, bytes: Uint8Array): Promise<OrtRunner> {
-    let r = this.fullRunners.get(model.id);
+  /** The full model's session on `ep` (the GPU-only baseline), created on first use and cached per (model, EP). */
+  fullRunner(model: ModelEntry, ep: TailEp, signal?: AbortSignal): Promise<OrtRunner> {
+    const key = `${model.id}/${ep}`;
+    let r = this.fullRunners.get(key);
     if (!r) {
-      r = createOrtRunner(this.env.ort, bytes, this.env.tailEp, `full model ${model.id}`, this.env.checkPlacement);
-      this.fullRunners.set(model.id, r);
-      r.catch(() => this.fullRunners.delete(model.id));
+      r = this.loadModel(model, signal).then(({ bytes }) => createOrtRunner(this.env.ort, bytes, ep, `full model ${model.id}`, this.env.checkPlacement));
+      this.fullRunners.set(key, r);
+      r.catch(() => this.fullRunners.delete(key));
     }
     return r;
   }
@@ -214,15 +262,35 @@ export class HybridPipeline {
   /**
    * Classify one decoded image with the hybrid system (head on `backend`) and the GPU-only baseline.
    * Rejects with an AbortError when `signal` aborts; other failures are StageErrors naming the stage. `onStage` is told
-   * as each stage starts (progress display). A call into onnxruntime-web that has started finishes in the background;
-   * the next run's ORT calls wait for it (src/pipeline/tail.ts).
+   * as each stage starts (progress display); `onHybrid` gets the hybrid result as soon as its top-5 is known, before
+   * the baseline runs (the page shows it at once). A call into onnxruntime-web that has started finishes in the
+   * background; the next run's ORT calls wait for it (src/pipeline/tail.ts).
    */
-  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<HybridResult> {
+  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void,
+    onHybrid?: (r: HybridFirstResult) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
     const p = await this.prepare(config, timings, signal, onStage);
     const frame = toFrame(image, p.model.preprocessing);
-    const head: HeadResult = await runStage('run-head', ctx, () => backend.run(p.program, frame, signal));
+    const head = await this.runHead(p, frame, backend, ctx);
+    const tail = await this.runTail(p, head, ctx);
+    onHybrid?.(this.result(p, backend, head, tail, null, timings));
+    const base = await runStage('gpu-only', ctx, async () => {
+      const t = frameToTensor(frame, p.model.preprocessing);
+      const full = await this.fullRunner(p.model, p.tail.requestedEp, signal);
+      return full.run(t.data, t.dims, signal);
+    });
+    const full = await this.fullRunner(p.model, p.tail.requestedEp);
+    return this.result(p, backend, head, tail, { logits: base, runner: full }, timings) as HybridResult;
+  }
+
+  /** Stage run-head for one 8-bit frame of a prepared system (live mode calls it for frame n+1 while frame n's tail runs). */
+  runHead(p: PreparedHybrid, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
+    return runStage('run-head', ctx, () => backend.run(p.program, frame, ctx.signal));
+  }
+
+  /** Stages transfer, run-tail and top5 for one head result: the hybrid logits and top-5. */
+  async runTail(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailOutput> {
     const outStream = p.program.streams[p.program.output]!;
     const [c, h, w] = head.shape;
     const fmt = outStream.format;
@@ -232,17 +300,14 @@ export class HybridPipeline {
       const received = unpackFeatureMap(wire, c, h, w, fmt);
       return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
     });
-    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], signal));
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], ctx.signal));
     const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
-    const base = await runStage('gpu-only', ctx, async () => {
-      const t = frameToTensor(frame, p.model.preprocessing);
-      return p.full.run(t.data, t.dims, signal);
-    });
-    return this.result(p, backend, head, top5, logits, base, timings, wireBytes);
+    return { logits, top5, wireBytes };
   }
 
-  private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, top5: Ranked[], logits: Float32Array, base: Float32Array,
-    timings: StageTiming[], wireBytes: number): HybridResult {
+  private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, tail: TailOutput, base: { logits: Float32Array; runner: OrtRunner } | null,
+    timings: StageTiming[]): HybridFirstResult | HybridResult {
+    const { top5, logits, wireBytes } = tail;
     const ms = (s: string): number => timings.filter((t) => t.stage === s).reduce((a, t) => a + t.ms, 0);
     const fpgaMs = (head.cycles.total / (p.clockMHz * 1e3));
     const boardLink = head.link;
@@ -259,20 +324,20 @@ export class HybridPipeline {
       { name: 'head on this machine', figure: measured(ms('run-head'), 'ms', `wall time of the ${backend.description} here (not the FPGA's time)`) },
       { name: 'transfer on this machine', figure: measured(ms('transfer'), 'ms', 'pack + unpack + dequantise, wall time here') },
       { name: `tail on this machine (${p.tail.ep})`, figure: measured(ms('run-tail'), 'ms', `onnxruntime-web ${p.tail.ep} EP on this machine — a different device from the paper's Jetson TX2`) },
-      { name: `GPU-only on this machine (${p.full.ep})`, figure: measured(ms('gpu-only'), 'ms', `full float model, onnxruntime-web ${p.full.ep} EP on this machine`) },
+      ...(base ? [{ name: `GPU-only on this machine (${base.runner.ep})`, figure: measured(ms('gpu-only'), 'ms', `full float model, onnxruntime-web ${base.runner.ep} EP on this machine (session created on first use, after the hybrid result)`) }] : []),
     ];
     const provenance: Record<string, Provenance> = Object.fromEntries(table.map((r) => [r.name, r.figure.provenance]));
-    const fallback = [p.tail.fallbackReason, p.full.fallbackReason].filter((x) => x).join('; ') || null;
-    return {
+    const fallback = [p.tail.fallbackReason, base?.runner.fallbackReason].filter((x) => x).join('; ') || null;
+    const first: HybridFirstResult = {
       model: p.model.id,
       cut: { index: p.cut.index, tensor: p.cut.tensor, shape: p.cut.shape, bytes: p.cut.bytes, headLayers: p.cut.headLayers },
       backend: backend.kind, backendDescription: backend.description,
       hybrid: { top5, logits },
-      gpuOnly: { top5: topK(base, TOP_K, p.labels), logits: base },
       head: { output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles, formulaCycles: p.formulaCycles },
-      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...p.full.misplacedNodes], placementChecked: p.tail.placementChecked,
-      timings, table, provenance,
+      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...(base?.runner.misplacedNodes ?? [])], placementChecked: p.tail.placementChecked,
+      timings: [...timings], table, provenance,
     };
+    return base ? { ...first, gpuOnly: { top5: topK(base.logits, TOP_K, p.labels), logits: base.logits } } : first;
   }
 
   /** Release every ORT session. */
