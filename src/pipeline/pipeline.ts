@@ -267,14 +267,17 @@ export class HybridPipeline {
    * background; the next run's ORT calls wait for it (src/pipeline/tail.ts).
    */
   async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void,
-    onHybrid?: (r: HybridFirstResult) => void): Promise<HybridResult> {
+    onHybrid?: (r: HybridFirstResult, prepared: PreparedHybrid) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
     const p = await this.prepare(config, timings, signal, onStage);
     const frame = toFrame(image, p.model.preprocessing);
     const head = await this.runHead(p, frame, backend, ctx);
     const tail = await this.runTail(p, head, ctx);
-    onHybrid?.(this.result(p, backend, head, tail, null, timings));
+    if (onHybrid) {
+      onHybrid(this.result(p, backend, head, tail, null, timings), p);
+      await new Promise<void>((r) => setTimeout(() => r(), 0)); // a macrotask: the page paints the hybrid result before the baseline starts
+    }
     const base = await runStage('gpu-only', ctx, async () => {
       const t = frameToTensor(frame, p.model.preprocessing);
       const full = await this.fullRunner(p.model, p.tail.requestedEp, signal);
