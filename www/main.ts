@@ -19,7 +19,6 @@ import { longTaskMonitor } from './long-tasks';
 import { estimatesClient } from './estimates-client';
 import { createState } from './state';
 import { HybridPipeline, type PipelineEnv } from '../src/pipeline/pipeline';
-import { getModel } from '../src/models/registry';
 import { createStatusPanel } from './panels/status';
 import { renderBuildInfo, renderCapabilities, renderOffline } from './panels/capabilities';
 import { createInputsPanel } from './panels/inputs';
@@ -68,13 +67,14 @@ const ortReady = fetchWithProgress(ortWasmUrl(tail.ep), 'onnxruntime-web runtime
     status.message(`Could not prefetch the onnxruntime-web runtime (${e.message}); it will be fetched when the first session is created.`);
   });
 
-const baseEnv = browserPipelineEnv({ ort, tailEp: tail.ep, onProgress: status.onDownload });
+const baseEnv = { ...browserPipelineEnv({ ort, tailEp: tail.ep, onProgress: status.onDownload }), ortReady };
 const fileCache = new Map<string, Promise<Uint8Array>>();
 /** The platform, with model files fetched once for the estimates, the pipeline and the offline store. */
 const env: PipelineEnv = {
   ...baseEnv,
   calibrationFrames: baseEnv.calibrationFrames.bind(baseEnv),
   ...(baseEnv.compileHead ? { compileHead: baseEnv.compileHead.bind(baseEnv) } : {}),
+  ...(baseEnv.quantReport ? { quantReport: baseEnv.quantReport.bind(baseEnv) } : {}),
   loadFile(path, signal) {
     let p = fileCache.get(path);
     if (!p) {
@@ -88,7 +88,11 @@ const env: PipelineEnv = {
 const pipeline = new HybridPipeline(env);
 
 const inputs = createInputsPanel(state, status, tail);
-const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient());
+// The default system (first network, cut 0, 8 bits) is prepared in the background from the start — quantised in its
+// worker, the tail's session created once the runtime is loaded — so the first Run starts from a prepared system.
+// Work that can wait (the estimates' sweep over every cut) waits for it.
+const defaultPrepared = pipeline.prepare(inputs.config()).catch(() => undefined);
+const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient(), defaultPrepared);
 const result = createResultPanel(estimates);
 const backends = createBackends();
 const deps = { state, status, inputs, estimates, result, backends, pipeline, longTasks, ortReady };
@@ -104,7 +108,7 @@ status.set('Loading the network and the sample image…', 'loading');
 await Promise.all([inputs.useSample('cat'), estimates.selectNetwork()]);
 // Off the first run's critical path, once the page is usable: the emulator worker and the calibration images.
 void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
-void env.calibrationFrames(getModel(inputs.model())).catch(() => undefined);
+
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };

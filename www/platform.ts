@@ -73,7 +73,10 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
   const frames = new Map<string, Promise<RgbFrame[]>>();
   const compiler = opts.compileWorkerUrl === null ? null : workerCompiler(opts.compileWorkerUrl ?? 'workers/compile.worker.js');
   return {
-    ...(compiler ? { compileHead: (head, options, signal) => compiler.compile(head, options, signal) } satisfies Pick<PipelineEnv, 'compileHead'> : {}),
+    ...(compiler ? {
+      compileHead: (head, options, signal) => compiler.compile(head, options, signal),
+      quantReport: (head, options, program) => compiler.report(head, options, program),
+    } satisfies Pick<PipelineEnv, 'compileHead' | 'quantReport'> : {}),
     ort: opts.ort,
     tailEp: opts.tailEp,
     // ORT's placement log is read from `console` on this thread: with the WebGPU build (main thread). On the wasm EP

@@ -6,8 +6,9 @@
  *   load-model     ONNX bytes → prepared Graph (src/graph: passes, shapes)          cached per model
  *   choose-cut     legal cuts → head Graph + tail ONNX (src/graph/split)             cached per (model, cut)
  *   quantize-head  head Graph + calibration frames → DhmProgram (src/dhm/quantize)   cached per (model, cut, options);
- *                  in a worker in the page (PipelineEnv.compileHead), in-process elsewhere;
- *                  the tail and full-model ORT sessions are created here too (reused)
+ *                  in a worker in the page (PipelineEnv.compileHead), in-process elsewhere; the per-tensor
+ *                  SQNR/clipping report is not on this path: `PreparedHybrid.quantReport()` computes it on demand;
+ *                  the tail's ORT session is created here too, at the same time (reused)
  *   run-head       DhmProgram + 8-bit RGB frame → integer feature map + exact cycle counts, on a HeadBackend
  *                  ('reference' TypeScript | 'wasm' emulator in a worker | 'board' over Web Serial)
  *   transfer       the feature map through the link's wire format (4 uint8 per 32-bit word, channel-fastest, as the
@@ -25,7 +26,8 @@
  */
 import type { Graph } from '../graph/types';
 import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
-import { compileHead, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { lowerHead } from '../dhm/float';
 import { dequantize } from '../dhm/dequantize';
 import { formatName, type DhmProgram, type HeadCycles } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
@@ -38,7 +40,7 @@ import { linkTimeMs } from '../cost/link';
 import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
 import { abortError, type HeadBackend, type HeadBackendKind, type HeadResult } from './backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
-import { runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
+import { raceAbort, runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
 
 /** What the pipeline needs from its platform (page or Node). */
 export interface PipelineEnv {
@@ -46,6 +48,11 @@ export interface PipelineEnv {
   readonly ort: Ort;
   /** Default EP for the tail and the GPU-only baseline (`HybridConfig.tailEp` overrides it; Node has only 'wasm'). */
   readonly tailEp: TailEp;
+  /**
+   * Resolves when onnxruntime-web may create sessions (the page prefetches its .wasm with visible progress first);
+   * the rest of the preparation does not wait for it. Absent: at once.
+   */
+  readonly ortReady?: Promise<unknown>;
   /** Whether ORT's placement log can be captured through `console` (true in browsers; false in Node). */
   readonly checkPlacement: boolean;
   /** Read a provisioned file by its path relative to the models folder (e.g. `squeezenet1.1/squeezenet1.1_fp32.onnx`). */
@@ -57,6 +64,11 @@ export interface PipelineEnv {
    * thread stays responsive (www/compile-worker.ts); when absent it runs in-process. Must give the same program.
    */
   compileHead?(head: Graph, options: CompileOptions, signal?: AbortSignal): Promise<Pick<CompileResult, 'program' | 'report'>>;
+  /**
+   * Where the per-tensor report (`quantReport` of src/dhm/quantize.ts: float head and integer reference on the
+   * calibration frames) is computed: a worker in the page; in-process when absent. Must give the same report.
+   */
+  quantReport?(head: Graph, options: CompileOptions, program: DhmProgram): Promise<QuantReport>;
 }
 
 /** Which system to build: model, cut, quantisation options and the FPGA clock. */
@@ -83,7 +95,11 @@ export interface PreparedHybrid {
   readonly cuts: readonly CutPoint[];
   readonly cut: CutPoint;
   readonly program: DhmProgram;
-  readonly quantReport: QuantReport;
+  /**
+   * The per-tensor calibration report (observed range, format, clipping, SQNR over the calibration frames), computed
+   * on first call (off the first result's critical path) and cached.
+   */
+  quantReport(): Promise<QuantReport>;
   /** Analytic cycle counts of the program (src/dhm/cycles.ts). */
   readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
@@ -183,8 +199,8 @@ export class HybridPipeline {
     } else {
       for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
     }
-    const r = await p;
-    if (cached && signal?.aborted) throw abortError(signal);
+    // A preparation already in flight (e.g. started in the background) is shared; this caller stops waiting on abort.
+    const r = cached ? await raceAbort(p, signal) : await p;
     return { ...r, ...clockOf(config) };
   }
 
@@ -207,15 +223,15 @@ export class HybridPipeline {
     });
     const q = await runStage('quantize-head', ctx, async () => {
       // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
-      const tailP = createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
+      const tailP = Promise.resolve(env.ortReady).then(() => createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement));
       const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
       try {
         const frames = await env.calibrationFrames(model, signal);
-        const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index };
+        const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false };
         const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
         const labelsText = await labelsP;
         const tail = await tailP;
-        return { compiled, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
       } catch (e) {
         labelsP.catch(() => undefined);
         // the run failed or was cancelled while the session was being created: nobody will use it
@@ -227,8 +243,20 @@ export class HybridPipeline {
       await q.tail.release();
       throw abortError(signal);
     }
+    const program = q.compiled.program;
+    let report: Promise<QuantReport> | null = null;
+    const quantReportOnce = (): Promise<QuantReport> => {
+      if (!report) {
+        const options = { ...q.options, report: true };
+        report = env.quantReport
+          ? env.quantReport(head, options, program)
+          : Promise.resolve().then(() => quantReport(program, lowerHead(head, model.preprocessing), options.calibrationFrames.map((f) => (f instanceof Uint8Array ? f : f.data))));
+        report.catch(() => (report = null));
+      }
+      return report;
+    };
     return {
-      key, model, graph, cuts, cut, program: q.compiled.program, quantReport: q.compiled.report,
+      key, model, graph, cuts, cut, program, quantReport: quantReportOnce,
       formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
@@ -252,7 +280,7 @@ export class HybridPipeline {
     const key = `${model.id}/${ep}`;
     let r = this.fullRunners.get(key);
     if (!r) {
-      r = this.loadModel(model, signal).then(({ bytes }) => createOrtRunner(this.env.ort, bytes, ep, `full model ${model.id}`, this.env.checkPlacement));
+      r = Promise.all([this.loadModel(model, signal), this.env.ortReady]).then(([{ bytes }]) => createOrtRunner(this.env.ort, bytes, ep, `full model ${model.id}`, this.env.checkPlacement));
       this.fullRunners.set(key, r);
       r.catch(() => this.fullRunners.delete(key));
     }

@@ -37,7 +37,9 @@ export interface EstimatesPanel {
 }
 
 /** Create the estimates panel. */
-export function createEstimatesPanel(state: PageState, status: StatusPanel, inputs: InputsPanel, pipeline: HybridPipeline, worker: EstimatesClient): EstimatesPanel {
+export function createEstimatesPanel(state: PageState, status: StatusPanel, inputs: InputsPanel, pipeline: HybridPipeline, worker: EstimatesClient,
+  /** The sweep over every cut waits for this (the page's background preparation of the first run). */
+  sweepAfter: Promise<unknown> = Promise.resolve()): EstimatesPanel {
   const cuts = new Map<ModelId, Promise<readonly CutPoint[]>>();
   let seq = 0;
   let pending = false;
@@ -141,6 +143,8 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
         const est = await worker.estimate(id, cut, bits, clock, calibrated);
         if (mySeq !== seq) return;
         render(id, cutList, est);
+        await sweepAfter;
+        if (mySeq !== seq) return;
         const all = await worker.sweep(id, bits, clock);
         if (all && mySeq === seq) renderPaper(id, est, { fit: all.filter((e) => e.resources.fits), total: all.length });
       } catch (e) {

@@ -46,19 +46,22 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
       fb.hidden = problems.length === 0;
       fb.textContent = problems.length ? `Tail placement: ${problems.join('; ')}` : '';
       runTable(r);
+      // The quantisation report is computed after the first result (in the compile worker), then shown.
+      $('quant-report').replaceChildren(h('p', { class: 'help' }, 'computing the per-layer report (in the compile worker)…'));
+      p.quantReport().then((rep) => $('quant-report').replaceChildren(table(`Quantisation of the head (${p.program.layers.length} layers, ${bits}-bit), measured here on the ${Object.keys(SAMPLE_IMAGES).length} calibration images`,
+        ['layer', 'kind', 'format', 'observed range', 'clipped', 'SQNR'],
+        rep.map((t) => [t.layer, t.kind, t.format, `${num(t.min)} … ${num(t.max)}`, `${(100 * t.clippedFraction).toFixed(3)} %`, Number.isFinite(t.sqnrDb) ? `${t.sqnrDb.toFixed(1)} dB` : 'exact']),
+        { id: 'quant-table' })), (e: Error) => $('quant-report').replaceChildren(h('p', { class: 'bad' }, `The per-layer report failed: ${e.name}: ${e.message}`)));
       // The rest of the hybrid view after the top-5 has been painted.
-      setTimeout(() => {
-        $('quant-report').replaceChildren(table(`Quantisation of the head (${p.program.layers.length} layers, ${bits}-bit), measured here on the ${Object.keys(SAMPLE_IMAGES).length} calibration images`,
-          ['layer', 'kind', 'format', 'observed range', 'clipped', 'SQNR'],
-          p.quantReport.map((t) => [t.layer, t.kind, t.format, `${num(t.min)} … ${num(t.max)}`, `${(100 * t.clippedFraction).toFixed(3)} %`, Number.isFinite(t.sqnrDb) ? `${t.sqnrDb.toFixed(1)} dB` : 'exact']),
-          { id: 'quant-table' }));
+      const fmap = r.head.output.slice(); // ours while drawing (the run may recycle the original to the worker)
+      setTimeout(async () => {
         const range = formatRange(parseFormat(r.head.format));
         let lo = Infinity, hi = -Infinity;
-        for (const v of r.head.output) {
+        for (const v of fmap) {
           if (v < lo) lo = v;
           if (v > hi) hi = v;
         }
-        const drawn = drawFeatureMap($<HTMLCanvasElement>('fmap'), r.head.output, r.head.shape, lo, hi);
+        const drawn = await drawFeatureMap($<HTMLCanvasElement>('fmap'), fmap, r.head.shape, lo, hi);
         const [c, hh, w] = r.head.shape;
         $('fmap-caption').textContent = `${drawn} of ${c} channels, ${hh}×${w} each: the ${r.head.format} codes the FPGA sends over the link (format range ${range.min}…${range.max}; this map's codes ${lo}…${hi}, mapped to black…white).`;
         $('fmap').setAttribute('aria-label', `Feature map at cut ${r.cut.index}: ${c} channels of ${hh}×${w}`);

@@ -140,6 +140,7 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
       const totalMs = performance.now() - tStart;
       bar.value = 1;
       await d.result.showBaseline(result, prepared, bits);
+      await prepared.quantReport().catch(() => undefined); // shown (or its error) by the result panel
       state.runCount++;
       $('results').dataset.runs = String(state.runCount);
       const doneText = `Done: ${result.model} on ${img.name}, cut ${result.cut.index}, head on ${result.backendDescription}, tail on ${result.tailEp}${result.fallback ? ' (FALLBACK)' : ''} — ${(totalMs / 1000).toFixed(1)} s in all (measured here).`;
