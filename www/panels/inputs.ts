@@ -44,6 +44,12 @@ export function createInputsPanel(state: PageState, status: StatusPanel, tail: T
   const cutInput = $<HTMLInputElement>('cut');
   const bitsSel = $<HTMLSelectElement>('bits');
   const clockInput = $<HTMLInputElement>('clock');
+  // `?network=<id>` preselects one of the offered networks (links, the cold-start benchmark); others are ignored visibly.
+  const netParam = new URLSearchParams(location.search).get('network');
+  if (netParam !== null) {
+    if ([...networkSel.options].some((o) => o.value === netParam)) networkSel.value = netParam;
+    else status.message(`URL parameter network=${netParam} ignored: expected one of ${[...networkSel.options].map((o) => o.value).join(', ')}.`);
+  }
   const clockDefault = CYCLONE10GX_10CX220.clockMHz;
   clockInput.value = String(clockDefault.value);
   $('clock-help').textContent = `Default ${clockDefault.value} MHz (${clockDefault.provenance}): ${clockDefault.source}.`;
