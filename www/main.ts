@@ -39,7 +39,6 @@ renderCapabilities(caps, tail);
 void renderBuildInfo();
 
 const hadController = 'serviceWorker' in navigator && navigator.serviceWorker.controller !== null;
-void enableOffline().then(renderOffline);
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (!hadController) return; // first install: nothing to reload
@@ -92,6 +91,8 @@ const inputs = createInputsPanel(state, status, tail);
 // worker, the tail's session created once the runtime is loaded — so the first Run starts from a prepared system.
 // Work that can wait (the estimates' sweep over every cut) waits for it.
 const defaultPrepared = pipeline.prepare(inputs.config()).catch(() => undefined);
+// Offline support after that too: a first visit's service worker downloads the whole app shell (both ORT builds).
+void defaultPrepared.then(() => enableOffline()).then(renderOffline);
 const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient(), defaultPrepared);
 const result = createResultPanel(estimates);
 const backends = createBackends();

@@ -24,6 +24,7 @@ export function renderCapabilities(c: Capabilities, tail: TailChoice): void {
   if (tail.warning) msgs.push(tail.warning);
   if (!c.webgpu.available) msgs.push('No WebGPU: the tail and the GPU-only baseline run on onnxruntime-web\'s wasm (CPU) EP. Classification works the same.');
   else if (c.webgpu.isFallbackAdapter && tail.ep === 'webgpu') msgs.push('WebGPU runs on a software fallback adapter: results are correct but slow (first run 10–30 s while shaders compile, then a few seconds per run).');
+  else if (c.webgpu.isFallbackAdapter) msgs.push('WebGPU runs on a software fallback adapter here (about 100x slower than the wasm EP): the tail runs on onnxruntime-web\'s wasm (CPU) EP. Choose WebGPU under "Where the GPU tail runs" to try it anyway.');
   if (!c.wasmSimd) msgs.push('No Wasm SIMD: the emulator cannot run here; try a current Chromium, Firefox or Safari.');
   if (!c.crossOriginIsolated) msgs.push('Not cross-origin isolated: onnxruntime-web\'s wasm runs single-threaded.');
   if (!c.webSerial) msgs.push('No Web Serial: "Real board" is disabled; the emulator and the simulated board still work.');
