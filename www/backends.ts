@@ -7,7 +7,7 @@
  * Cross-check: the same program and frame on a second backend, compared bit for bit (src/board/crosscheck.ts).
  */
 import type { DhmProgram } from '../src/dhm/program';
-import type { FrameInput, HeadBackend, HeadResult } from '../src/pipeline/backend';
+import type { FrameInput, HeadBackend, HeadResult } from '../src/backend/head-backend';
 import type { SerialBoardBackend, BoardInfo } from '../src/board/serial-backend';
 import { requestSerialPort, startSimulatedBoard, webSerialBackend, type SimulatedBoard } from './serial';
 import { compareHeads, type ComparedHead, type HeadComparison } from '../src/board/crosscheck';

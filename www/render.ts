@@ -2,7 +2,7 @@
  * DOM rendering helpers of the page (plain DOM, no framework): numbers with their provenance label, tables, the
  * top-5 lists, the stage timeline and the feature-map grid.
  */
-import type { Constant, Figure } from '../src/cost/provenance';
+import type { Constant, Figure } from '../src/provenance/provenance';
 import type { Ranked } from '../src/models/labels';
 
 /** Create an element with attributes and children (strings become text nodes). */

@@ -9,7 +9,7 @@
 import { transfer } from 'comlink';
 import type { DhmWorkerApi } from '../workers/dhm.worker';
 import type { DhmProgram } from '../src/dhm/program';
-import type { FrameInput, HeadBackend, HeadResult } from '../src/pipeline/backend';
+import type { FrameInput, HeadBackend, HeadResult } from '../src/backend/head-backend';
 import { managedWorker } from './managed-worker';
 import { OutputPool } from '../src/pipeline/output-pool';
 

@@ -19,7 +19,7 @@ import type { IdlePower, SweepRow } from '../../src/cost/sweep';
 import { toFrame } from '../../src/image/preprocess';
 import { decodeImageFile } from '../image';
 import { CYCLONE10GX_10CX220, PCIE_GEN2_X4, webSerialLink, type InputSource } from '../../src/cost/devices';
-import { constant } from '../../src/cost/provenance';
+import { constant } from '../../src/provenance/provenance';
 import { reproduce, type ProgramSource, type ReproduceModel } from '../../src/cost/reproduce';
 import type { DspPolicy } from '../../src/cost/resources';
 

@@ -7,9 +7,11 @@
  */
 import type { DhmProgram } from '../dhm/program';
 import { formatName } from '../dhm/program';
-import { abortError, type FrameInput, type HeadBackend, type HeadResult, type LinkMeasurement } from '../pipeline/backend';
+import { abortError } from '../backend/abort';
+import { type FrameInput, type HeadBackend, type HeadResult, type LinkMeasurement } from '../backend/head-backend';
 import { BoardError, DisconnectedError, LinkError, LinkTimeoutError, ProgramMismatchError, VersionMismatchError } from './errors';
-import { decodeResultStream, packedBytes } from './featuremap';
+import { packedBytes } from '../backend/featuremap';
+import { decodeResultStream } from './featuremap';
 import { MAX_PAYLOAD_LIMIT, PROTOCOL_VERSION } from './frame';
 import { hostIsFatal, type LinkEvent, MessageLink } from './link';
 import { ERROR_CODES, errorCodeName, type InfoMsg, type Message, PIXEL_FORMAT_RGB888, STREAM } from './messages';

@@ -15,7 +15,7 @@ import type { DhmProgram } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
 import type { ModelEntry } from '../models/registry';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from './devices';
-import { constant } from './provenance';
+import { constant } from '../provenance/provenance';
 import { estimateGpuSegment, type GpuSegmentEstimate } from './gpu';
 import { networkSweepInput } from './networks';
 import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';

@@ -3,7 +3,7 @@
  * (see ../../../shared/notes/paper.md, "Platform facts"). `derived` constants state the formula; `assumption`
  * constants state why the value was chosen. None is tuned to reproduce the paper's results.
  */
-import { constant, type Constant } from './provenance';
+import { constant, type Constant } from '../provenance/provenance';
 
 const C10GX_KIT = 'Intel Cyclone 10 GX FPGA Development Kit User Guide (ID 683696), App. A.2 "Cyclone 10 GX FPGA" table (10CX220YF780E5G)';
 const C10GX_HB = 'Intel Cyclone 10 GX Core Fabric and General Purpose I/Os Handbook (ID 683775)';

@@ -5,7 +5,7 @@
  */
 import type { CycleCounts } from '../dhm/program';
 import type { FpgaProfile } from './devices';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 import type { HeadResources } from './resources';
 
 /** Frame latency of the head: `cycles.total / clockMHz`, in ms. */

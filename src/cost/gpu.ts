@@ -5,7 +5,7 @@
  * the roofline-bound work takes. Every constant is in devices.ts with its provenance.
  */
 import type { GpuProfile } from './devices';
-import { measured, modelled, type Figure } from './provenance';
+import { measured, modelled, type Figure } from '../provenance/provenance';
 
 /** How a node maps onto GPU kernels (closed union). `view` nodes (reshape, flatten, …) launch no kernel. */
 export type GpuOpClass = 'conv' | 'grouped-conv' | 'gemm' | 'pool' | 'elementwise' | 'view';

@@ -2,7 +2,7 @@
  * Cost models and the paper reproduction — API summary (environment-neutral):
  *
  *   devices.ts     CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, webSerialLink(baud): profiles, every constant sourced
- *   provenance.ts  Figure (value, unit, 'measured' | 'modelled' | 'paper', source), Constant (input constants)
+ *   (re-exported) src/provenance: Figure (value, unit, 'measured' | 'modelled' | 'paper', source), Constant
  *   csd.ts         csdDigits, csdNonZero, csdAdders, constMultKind
  *   resources.ts   estimateResources(program, fpga, {dspPolicy}, cycles?) → per layer / per head, fit, limiting resource
  *   fpga.ts        fpgaLatencyMs(cycles, fpga), fpgaPowerW(resources, fpga), energyMJ(power, time)
@@ -15,7 +15,7 @@
  *   networks.ts    gpuWorkOf, networkSweepInput: partitioner graph → sweep input
  *   reproduce.ts   reproduce(models, options) → report files (the CLI's `reproduce`)
  */
-export * from './provenance';
+export * from '../provenance/provenance';
 export * from './devices';
 export * from './csd';
 export * from './resources';

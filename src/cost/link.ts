@@ -4,7 +4,7 @@
  * 4 bytes above (an assumption for widths > 8: the authors' DMA only carries uint8).
  */
 import type { LinkProfile } from './devices';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 
 /** Bytes per value on the wire for a value of `bits` bits (1, 2 or 4). */
 export function wireBytesPerValue(bits: number): number {

@@ -6,7 +6,7 @@
  */
 import { profileConstants, type FpgaProfile, type GpuProfile } from './devices';
 import { PAPER_CLAIMS, paperNetworkOf } from './paper';
-import { fmt, type Constant, type Figure } from './provenance';
+import { fmt, type Constant, type Figure } from '../provenance/provenance';
 import { RESOURCE_RULES, RESOURCE_RULE_TEXT } from './resources';
 import { lineChartSvg, type Series } from './svg';
 import { bestCuts, ROW_FIGURES, type BestCut, type SweepConfig, type SweepRow } from './sweep';

@@ -12,7 +12,7 @@ import type { ModelEntry } from '../models/registry';
 import type { DhmProgram, HeadCycles } from '../dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile, type GpuProfile, type InputSource, type LinkProfile } from './devices';
 import { networkSweepInput } from './networks';
-import { constant } from './provenance';
+import { constant } from '../provenance/provenance';
 import { buildReport, type ExtraTable, type ReportInput, type ReportNetwork, type SensitivityCase } from './report';
 import type { DspPolicy } from './resources';
 import { structuralCompiler } from './structural';

@@ -8,7 +8,7 @@
 import type { ConvLayer, DhmLayer, DhmProgram, HeadCycles, StreamInfo } from '../dhm/program';
 import { csdNonZero } from './csd';
 import type { FpgaProfile } from './devices';
-import { constant, modelled, type Constant, type Figure } from './provenance';
+import { constant, modelled, type Constant, type Figure } from '../provenance/provenance';
 
 /** How constant multipliers are mapped (closed union).
  * - `logic`: every multiplier in ALMs (shift-and-add from CSD).

@@ -11,7 +11,7 @@ import type { FpgaProfile, GpuProfile, InputSource, LinkProfile } from './device
 import { energyMJ, fpgaLatencyMs, fpgaPowerW } from './fpga';
 import { estimateGpuSegment, type GpuLayerWork, type GpuSegmentEstimate } from './gpu';
 import { linkBytes, linkTimeMs } from './link';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 import { estimateResources, type DspPolicy, type HeadResources, type ResourceName } from './resources';
 
 /** One legal cut of a network, as the partitioner lists it. */

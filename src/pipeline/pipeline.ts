@@ -34,11 +34,12 @@ import { formulaCycles } from '../dhm/cycles';
 import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/registry';
 import { parseLabels, topK, type Ranked } from '../models/labels';
 import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
-import { packFeatureMap, unpackFeatureMap, packedBytes } from '../board/featuremap';
+import { packFeatureMap, unpackFeatureMap, packedBytes } from '../backend/featuremap';
 import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
 import { linkTimeMs } from '../cost/link';
-import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
-import { abortError, type HeadBackend, type HeadBackendKind, type HeadResult } from './backend';
+import { measured, modelled, type Figure, type Provenance } from '../provenance/provenance';
+import { abortError } from '../backend/abort';
+import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
 import { raceAbort, runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
 

@@ -5,7 +5,7 @@ import { energyMJ, fpgaLatencyMs, fpgaPowerW } from '../../src/cost/fpga';
 import { classifyOp, estimateGpuLayer, estimateGpuSegment, measuredTailMs } from '../../src/cost/gpu';
 import { linkBytes, linkTimeMs, wireBytesPerValue } from '../../src/cost/link';
 import { PAPER_CLAIMS } from '../../src/cost/paper';
-import { modelled } from '../../src/cost/provenance';
+import { modelled } from '../../src/provenance/provenance';
 import { estimateResources } from '../../src/cost/resources';
 import { conv, program } from './cost-fixtures';
 

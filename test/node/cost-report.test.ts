@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { DhmProgram } from '../../src/dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4 } from '../../src/cost/devices';
 import type { GpuLayerWork } from '../../src/cost/gpu';
-import { isFigure } from '../../src/cost/provenance';
+import { isFigure } from '../../src/provenance/provenance';
 import { buildReport } from '../../src/cost/report';
 import { bestCuts, ROW_FIGURES, sweepNetwork, type NetworkSweepInput, type SweepConfig } from '../../src/cost/sweep';
 import { conv, maxpool, program, quantizePow2, randomFloats, testCycles } from './cost-fixtures';

@@ -7,7 +7,7 @@ import { formulaCycles } from '../../src/dhm/cycles';
 import { validateProgram } from '../../src/dhm/validate';
 import { getModel } from '../../src/models/registry';
 import { modelSweepInput, reproduce } from '../../src/cost/reproduce';
-import { isFigure } from '../../src/cost/provenance';
+import { isFigure } from '../../src/provenance/provenance';
 import { csdNonZero } from '../../src/cost/csd';
 import { ROW_FIGURES } from '../../src/cost/sweep';
 import { MODELS_ROOT } from '../../cli/paths';

@@ -8,7 +8,7 @@ import { listCuts, type CutPoint } from '../../src/graph/index';
 import { getModel, type ModelId } from '../../src/models/registry';
 import type { DhmProgram } from '../../src/dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2 } from '../../src/cost/devices';
-import { constant, type Figure } from '../../src/cost/provenance';
+import { constant, type Figure } from '../../src/provenance/provenance';
 import { RESOURCE_NAMES, RESOURCE_RULES, type ResourceName } from '../../src/cost/resources';
 import { PAPER_CLAIMS, paperNetworkOf } from '../../src/cost/paper';
 import type { CutEstimate } from '../../src/cost/cut-estimate';

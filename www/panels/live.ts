@@ -7,7 +7,7 @@
  */
 import { SAMPLE_IMAGES, type SampleImageId } from '../../src/models/registry';
 import { frameToTensor, toFrame, type RgbFrame } from '../../src/image/preprocess';
-import type { HeadResult } from '../../src/pipeline/backend';
+import type { HeadResult } from '../../src/backend/head-backend';
 import type { StageContext, StageTiming } from '../../src/pipeline/stages';
 import { $ } from '../dom';
 import { stageOf } from './status';

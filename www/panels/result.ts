@@ -5,7 +5,7 @@
  */
 import { SAMPLE_IMAGES } from '../../src/models/registry';
 import { formatRange, parseFormat } from '../../src/dhm/program';
-import { measured } from '../../src/cost/provenance';
+import { measured } from '../../src/provenance/provenance';
 import type { HybridFirstResult, HybridResult, PreparedHybrid } from '../../src/pipeline/pipeline';
 import type { PageCrossCheck } from '../backends';
 import { drawFeatureMap, figure, h, lane, num, table, top5List, type Segment } from '../render';

@@ -5,7 +5,7 @@
  */
 import { getModel } from '../../src/models/registry';
 import { toFrame } from '../../src/image/preprocess';
-import type { HeadBackend } from '../../src/pipeline/backend';
+import type { HeadBackend } from '../../src/backend/head-backend';
 import { referenceBackend } from '../../src/pipeline/backends';
 import type { HybridPipeline } from '../../src/pipeline/pipeline';
 import type { StageName } from '../../src/pipeline/stages';
