@@ -1,11 +1,12 @@
 /**
  * The whole reproduction, environment-neutral: model bytes in, report files out. For each network: load and
- * prepare the graph, list its legal cuts, lower every head at every bit width (structural.ts: the compiler's weight
- * rule, no calibration; or the DHM compiler itself), count cycles with the compiler's exact formula, estimate resources, and sweep; then rerun
+ * prepare the graph, list its legal cuts, lower every head at every bit width (the DHM compiler in estimate mode: no
+ * calibration; or calibrated), count cycles with the compiler's exact formula, estimate resources, and sweep; then rerun
  * the cheap parts of the sweep under alternative assumptions (sensitivity) and build the report.
  */
 import { formulaCycles } from '../dhm/cycles';
 import { calibrate, compileHead } from '../dhm/quantize';
+import { estimateCompiler } from '../dhm/compiler';
 import { lowerHead } from '../dhm/float';
 import { loadGraph, splitAt, listCuts, type CutPoint } from '../graph/index';
 import type { ModelEntry } from '../models/registry';
@@ -15,7 +16,6 @@ import { networkSweepInput } from './networks';
 import { constant } from '../provenance/provenance';
 import { buildReport, type ExtraTable, type ReportInput, type ReportNetwork, type SensitivityCase } from './report';
 import type { DspPolicy } from './resources';
-import { structuralCompiler } from './structural';
 import { bestCuts, sweepNetwork, type BestCut, type HeadCache, type IdlePower, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 
 /** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) a calibration frame. */
@@ -27,7 +27,8 @@ export interface ReproduceModel {
 }
 
 /** Where the head programs come from (closed union).
- * - `structural`: cost/structural.ts — the compiler's weight rule without calibration (fast; the default);
+ * - `structural`: the DHM compiler in estimate mode (src/dhm/compiler.ts estimateCompiler): no calibration, activation
+ *   ranges assumed (fast; the default);
  * - `compiler`: the DHM compiler (src/dhm/quantize.ts compileHead) calibrated on one frame (exact, slower). */
 export type ProgramSource = 'structural' | 'compiler';
 
@@ -56,14 +57,14 @@ export interface ReproduceResult {
   readonly config: SweepConfig;
 }
 
-const STRUCTURAL_SOURCE = "cost/structural.ts: head graph → DhmProgram with the DHM compiler's weight rule (docs/datapath.md §8 normalisation fold, §10 per-layer pow2 weights; weight codes equal compileHead's, checked by test/node/cost-reproduce.test.ts) and no calibration (activation formats assumed, so bias codes — hence which biases are zero — may differ from a calibrated program); cycles: src/dhm/cycles.ts formulaCycles (exact)";
+const STRUCTURAL_SOURCE = "src/dhm/compiler.ts in estimate mode: the DHM compiler's own passes (docs/datapath.md §8 normalisation fold, §10 formats, per-layer pow2 weights, bias cap) without calibration — every activation stream assumed to span ±2^(⌈bits/2⌉−1) (estimateAssumedRange), so activation formats, bias codes and shifts may differ from a calibrated program; weights and shapes as compiled; cycles: src/dhm/cycles.ts formulaCycles (exact)";
 const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits = weightBits = the sweep\'s width) calibrated once per network on one sample frame over the deepest legal head (heads are nested); cycles: src/dhm/cycles.ts formulaCycles (exact)';
 
 /** Build the sweep input of one model. */
 export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'structural'): NetworkSweepInput {
   const g = loadGraph(m.bytes, m.entry.file.path);
   const cuts = listCuts(g);
-  const structural = structuralCompiler(g, m.entry.preprocessing);
+  const structural = estimateCompiler(g, m.entry.preprocessing, m.entry.id);
   // The timing model (docs/datapath.md §9) depends on shapes and fan-in only, not on bit widths: the heads of one
   // cut at different bit widths have the same cycle counts, so the formula runs once per cut.
   const cutOf = new WeakMap<DhmProgram, number>();
