@@ -15,9 +15,9 @@ import { formulaCycles } from '../src/dhm/cycles';
 import type { ModelEntry } from '../src/models/registry';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from '../src/cost/devices';
 import { constant } from '../src/provenance/provenance';
-import { estimateGpuSegment, type GpuSegmentEstimate } from '../src/cost/gpu';
+import type { GpuSegmentEstimate } from '../src/cost/gpu';
 import { networkSweepInput } from '../src/cost/networks';
-import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';
+import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';
 import type { HeadResources } from '../src/cost/resources';
 import { estimateCompiler } from '../src/dhm/compiler';
 
@@ -77,7 +77,7 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
     cycles: formulaCycles,
     programSource: 'DHM compiler, estimate mode (src/dhm/compiler.ts): its own lowering and weights, activation ranges assumed (no calibration)',
   });
-  return { model, graph, cuts, net, gpuOnly: estimateGpuSegment(net.allLayers, JETSON_TX2, `the whole ${model.network}`) };
+  return { model, graph, cuts, net, gpuOnly: gpuOnlySegment(net, JETSON_TX2) };
 }
 
 /**

@@ -23,6 +23,7 @@ import { estimateCut, networkContext, type CutEstimate, type NetworkContext } fr
 import { BOARD_BAUD, connectRealBoard, crossCheckWith, emulatorBackend, simulatedBoardBackend, type PageBackendKind, type PageCrossCheck } from './backends';
 import type { SerialBoardBackend } from '../src/board/serial-backend';
 import { constantFig, drawFeatureMap, figure, h, lane, num, table, top5List, type Segment } from './render';
+import { mountAccuracyPanel } from './accuracy';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -691,6 +692,10 @@ $('cancel-btn').addEventListener('click', () => running?.abort());
 
 setStatus('Loading the network and the sample image…', 'loading');
 await Promise.all([useSample('cat'), selectNetwork()]);
+mountAccuracyPanel($('app'), {
+  env, backend: () => backendFor('emulator'), model: currentModel, cut: () => Number(cutInput.value),
+  images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
+});
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, contextFor, ort, ortReady };

@@ -23,10 +23,12 @@ export async function run(argv: string[]): Promise<number> {
     baudRate,
     onCase: json ? undefined : (c) => {
       console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.fault}`);
-      console.log(`      injected: ${c.injected}${c.fired ? '' : '  (DID NOT FIRE)'}`);
+      console.log(`      injected: ${c.injected}`);
+      console.log(`      observed: ${c.fired ? c.evidence : `DID NOT FIRE: ${c.evidence}`}`);
       console.log(`      expected: ${c.expected.kind === 'recover' ? 'recovery (retransmission / resync), bit-exact output' : c.expected.errorName}`);
       console.log(`      reported: ${c.reported}`);
-      console.log(`      next run: ${c.nextRunOk ? 'succeeded, bit-identical' : 'FAILED'}   (${c.wallMs.toFixed(0)} ms wall)`);
+      console.log(`      specific: ${c.specificOk ? 'met' : 'NOT MET'}: ${c.specific}`);
+      console.log(`      next run: ${c.nextRun}   (${c.wallMs.toFixed(0)} ms wall)`);
     },
   });
   if (json) {

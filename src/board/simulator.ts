@@ -52,7 +52,10 @@ export interface BoardSimulatorStats {
   runs: number;
   resultsSent: number;
   errorsSent: number;
+  /** Frames the board's decoder rejected and messages it could not parse, all connections. */
   decoderErrors: number;
+  /** RESET messages the board received (and answered). */
+  resetsReceived: number;
 }
 
 /** Default board frame payload: 2048 words of data + DATA header (see {@link BoardSimulatorOptions.maxPayload}). */
@@ -69,7 +72,17 @@ export class BoardSimulator {
   private silentFired = false;
   private stopped = false;
   private current: MessageLink | null = null;
-  readonly stats: BoardSimulatorStats = { connections: 0, runs: 0, resultsSent: 0, errorsSent: 0, decoderErrors: 0 };
+  readonly stats: BoardSimulatorStats = { connections: 0, runs: 0, resultsSent: 0, errorsSent: 0, decoderErrors: 0, resetsReceived: 0 };
+  /** Hex program hash the board announced on the link, in order: in every INFO and every ERROR WRONG_PROGRAM it sent. */
+  readonly hashesAnnounced: string[] = [];
+  /**
+   * The simulator's own failures (a bug in it or in its injected compute's output, not a link fault), in order. Each
+   * is also reported to the host as ERROR COMPUTE_FAILED with a text naming the simulator, so the host raises a
+   * `BoardError` instead of waiting into a `TimeoutError`.
+   */
+  readonly internalErrors: Error[] = [];
+  private readonly pastLinkErrors: string[] = [];
+  private pastEventCount = 0;
   /** Resolves when the endpoint yields no more connections (or stop()). */
   readonly done: Promise<void>;
   private readonly maxPayload: number;
@@ -102,6 +115,15 @@ export class BoardSimulator {
     return toHex(this.hash);
   }
 
+  /**
+   * What the board's frame decoder rejected (and messages it could not parse), on every connection so far, as
+   * `Name(code)` strings, e.g. `FrameError(frame-crc)` (the first 10 000 per connection).
+   */
+  get linkErrors(): readonly string[] {
+    const cur = this.current?.events.map((e) => `${e.error.name}(${e.error.code})`) ?? [];
+    return [...this.pastLinkErrors, ...cur];
+  }
+
   /** Arm a message-level fault (fires once). */
   inject(fault: BoardFault): void {
     if (fault === 'silent') this.silent = true;
@@ -119,8 +141,18 @@ export class BoardSimulator {
       const conn = await this.endpoint.nextConnection();
       if (!conn || this.stopped) return;
       this.stats.connections++;
-      await this.serve(conn).catch(() => undefined);
+      await this.serve(conn).catch((e) => this.internalError(e, null));
     }
+  }
+
+  /** Record an internal failure; tell the host (best effort) with an ERROR naming the simulator. */
+  private async internalError(e: unknown, link: MessageLink | null, runId = 0xffff): Promise<void> {
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.internalErrors.push(err);
+    if (!link || link.failed) return;
+    this.stats.errorsSent++;
+    const text = `BoardSimulator internal error (a bug in the simulated board, not a link fault): ${err.name}: ${err.message}`.slice(0, 255);
+    await link.send({ type: 'ERROR', code: ERROR_CODES.COMPUTE_FAILED, runId, detail: 0, text }).catch(() => undefined);
   }
 
   private takeFault(f: BoardFault): boolean {
@@ -152,7 +184,7 @@ export class BoardSimulator {
           m = pending;
           pending = null;
         } else m = await link.next(60_000);
-        this.stats.decoderErrors = link.eventCount; // all of them (events keeps only the first 10 000)
+        this.stats.decoderErrors = this.pastEventCount + link.eventCount;
         if (m === 'timeout') continue;
         if (this.silent) {
           if (!this.silentFired) {
@@ -166,14 +198,21 @@ export class BoardSimulator {
         switch (m.type) {
           case 'HELLO':
             hostMaxPayload = Math.min(MAX_PAYLOAD_LIMIT, Math.max(64, m.hostMaxPayload));
+            this.hashesAnnounced.push(toHex(this.hash));
             await link.send({ type: 'INFO', protocolVersion: 1, windowFrames: this.windowFrames, maxPayload: this.maxPayload, clockKHz: this.opts.clockKHz ?? 100_000, programHash: this.hash, boardId: this.opts.boardId ?? 'hybrid-dhm simulated Cyclone 10 GX' });
             break;
           case 'RESET':
+            this.stats.resetsReceived++;
             link.decoder.reset();
             await link.send({ type: 'RESET_ACK', nonce: m.nonce });
             break;
           case 'RUN':
-            pending = await this.run(link, m, hostMaxPayload, sendError);
+            try {
+              pending = await this.run(link, m, hostMaxPayload, sendError);
+            } catch (e) {
+              if (e instanceof DisconnectedError) throw e;
+              await this.internalError(e, link, m.runId); // then keep serving: the next RESET starts afresh
+            }
             break;
           case 'DATA':
             if (m.stream === STREAM.INPUT) await sendError(ERROR_CODES.NO_RUN, m.runId, 0, `no RUN ${m.runId} in progress`);
@@ -185,6 +224,9 @@ export class BoardSimulator {
     } catch (e) {
       if (!(e instanceof DisconnectedError)) throw e;
     } finally {
+      this.pastEventCount += link.eventCount; // all of them (events keeps only the first 10 000)
+      this.stats.decoderErrors = this.pastEventCount;
+      this.pastLinkErrors.push(...link.events.map((e) => `${e.error.name}(${e.error.code})`));
       await link.release();
       if (this.current === link) this.current = null;
     }
@@ -194,6 +236,7 @@ export class BoardSimulator {
   private async run(link: MessageLink, m: RunMsg, hostMaxPayload: number, sendError: (code: number, runId: number, detail: number, text: string) => Promise<void>): Promise<Message | null> {
     const program = this.program;
     if (toHex(m.programHash) !== toHex(this.hash)) {
+      this.hashesAnnounced.push(toHex(this.hash));
       await sendError(ERROR_CODES.WRONG_PROGRAM, m.runId, 0, `board program ${toHex(this.hash)}`);
       return null;
     }
@@ -229,7 +272,7 @@ export class BoardSimulator {
         return null;
       }
       const out = program.streams[program.output];
-      if (!out) throw new LinkError('protocol', `program output stream '${program.output}' is not in program.streams`);
+      if (!out) throw new Error(`program output stream '${program.output}' is not in program.streams`);
       const stream = encodeResultStream({ format: out.format, channels: out.channels, height: out.height, width: out.width, cycles: result.cycles }, result.output);
       await sendStream(link, {
         runId: m.runId,
@@ -249,7 +292,8 @@ export class BoardSimulator {
       return null;
     } catch (e) {
       if (e instanceof TransferInterrupted) return e.interrupting;
-      if (e instanceof LinkError && e.code !== 'disconnected') return null; // transfer abandoned (timeout / protocol): wait for the host
+      // a transfer abandoned by the protocol (the host went silent): wait for the host; anything else is the board's own
+      if (e instanceof LinkError && (e.code === 'timeout' || e.code === 'protocol')) return null;
       throw e;
     }
   }

@@ -13,6 +13,7 @@
  *   runReference(program, frame HWC RGB uint8, {keepStreams?}) → {output Int32Array NCHW, streams?, cycles}
  *   formulaCycles(program) → HeadCycles (analytic, equals the emulator's counts)                  (cycles.ts)
  *   dequantize(codes, format) → Float32Array NCHW; dequantizeOutput(program, output)             (dequantize.ts)
+ *   resizeProgramInput(program, H, W) → the same head on another frame size (resize.ts)
  *   roundShift / activate / overflowTo — the scalar arithmetic of §4–§6                           (reference.ts)
  * Test-only (not exported here): random.ts, seeded valid programs and frames for the test suites.
  */
@@ -31,3 +32,4 @@ export {
   compileHead, calibrate, chooseFormat, quantReport, formatReport, QuantizeError, DEFAULT_QUANT_OPTIONS, estimateAssumedRange,
   type CalibrationStats, type CompileMode, type CompileOptions, type CompileResult, type LayerOverride, type QuantOptions, type QuantReport, type TensorReport,
 } from './quantize';
+export { resizeProgramInput } from './resize';

@@ -35,7 +35,7 @@ async function capture(load: () => Promise<{ run(argv: string[]): Promise<number
 }
 
 describe('board CLI', () => {
-  it('serial-selftest --json: every fault passes, each with injected / reported / next-run fields', async () => {
+  it('serial-selftest --json: exit 0, every fault observed on the link with its specific outcome and a successful next run', async () => {
     const { code, out } = await capture(() => import('../../cli/commands/serial-selftest'), ['--json']);
     const r = JSON.parse(out);
     assert.equal(code, 0, out.slice(0, 2000));
@@ -46,6 +46,8 @@ describe('board CLI', () => {
       assert.ok(c.injected.length > 10, `${c.fault}: injected described`);
       assert.equal(typeof c.reported, 'string');
       assert.equal(c.nextRunOk, true, `${c.fault}: next run`);
+      assert.equal(c.fired, true, `${c.fault}: observed on the link (${c.evidence})`);
+      assert.equal(c.specificOk, true, `${c.fault}: ${c.specific}`);
     }
   });
 
