@@ -23,10 +23,13 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { transfer, wrap, type Remote } from 'comlink';
 import { createEmulator, type DhmEmulatorResult } from '../src/dhm/wasm';
+import { getModel } from '../src/models/registry';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
+import { decodeImageUrl } from '../www/image';
 import type { DhmProgram } from '../src/dhm/program';
 import type { BenchWorkerApi } from './emulator-bench.worker';
 import {
-  HEADS, SAMPLE_IMAGES, buildHead, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
+  HEADS, buildHead, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
   type ResultRow, type ScalingResult, type TimedHead,
 } from './heads';
 
@@ -106,11 +109,11 @@ async function main(): Promise<unknown> {
   ort.env.logLevel = 'error';
   const wasmBytes = await fetchBytes(WASM_URL);
   const emulator = await createEmulator(wasmBytes);
-  const images = await Promise.all(SAMPLE_IMAGES.map((f) => fetchBytes(`${MODELS_URL}images/${f}`)));
   const heads: TimedHead[] = [];
   for (const { model, label } of HEADS) {
     state.progress = `setting up ${label}`;
-    const b = buildHead(model, label, await fetchBytes(MODELS_URL + modelPath(model)), images);
+    const frames = await loadCalibrationFrames(getModel(model).preprocessing, (img) => decodeImageUrl(MODELS_URL + img.file.path));
+    const b = buildHead(model, label, await fetchBytes(MODELS_URL + modelPath(model)), frames);
     const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     heads.push(timedHead(emulator, b, session, { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) }));
   }

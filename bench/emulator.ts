@@ -26,8 +26,10 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import * as ort from 'onnxruntime-web';
 import { createEmulator } from '../src/dhm/wasm';
+import { getModel } from '../src/models/registry';
+import { nodeCalibrationFrames } from '../cli/calibration';
 import {
-  HEADS, SAMPLE_IMAGES, buildHead, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
+  HEADS, buildHead, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
   type ScalingResult, type TimedHead,
 } from './heads';
 import type { NodeBenchWorkerData } from './emulator-bench.node-worker';
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   const heads: TimedHead[] = [];
   for (const { model, label } of HEADS) {
     const b = buildHead(model, label, readFileSync(resolve(ROOT, 'models', modelPath(model))),
-      SAMPLE_IMAGES.map((f) => readFileSync(resolve(ROOT, 'models/images', f))));
+      nodeCalibrationFrames(getModel(model).preprocessing));
     const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     heads.push(timedHead(emulator, b, session, { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) }));
   }

@@ -1,6 +1,6 @@
 /**
  * Shared, environment-neutral parts of the emulator benchmarks (bench/emulator.ts in Node, bench/emulator-browser.ts
- * in Chromium): the heads benchmarked, how each is built from a model file and the two BMP sample images, the MAC
+ * in Chromium): the heads benchmarked, how each is built from a model file and the compiler's calibration set, the MAC
  * count, the bit-exactness gate, the timing loop (what each timed block includes), the result rows and their text,
  * the 2-worker scaling rounds, and the order statistics. No node: imports and no DOM: callers pass the file bytes in.
  */
@@ -10,8 +10,7 @@ import type { DhmProgram } from '../src/dhm/program';
 import type { DhmEmulator } from '../src/dhm/wasm';
 import { loadGraph, listCuts, splitAt, splitToOnnx } from '../src/graph/index';
 import { getModel, type ModelId } from '../src/models/registry';
-import { decodeBmp } from '../src/image/bmp';
-import { frameToTensor, toFrame } from '../src/image/preprocess';
+import { frameToTensor, type RgbFrame } from '../src/image/preprocess';
 
 /** The benchmarked heads: cut 0 (the first conv + its activation) of each network. */
 export const HEADS: readonly { readonly model: ModelId; readonly label: string }[] = [
@@ -19,9 +18,6 @@ export const HEADS: readonly { readonly model: ModelId; readonly label: string }
   { model: 'mobilenetv2', label: 'mobilenetv2 conv1+relu6' },
   { model: 'shufflenetv2', label: 'shufflenetv2 conv1+relu' },
 ];
-
-/** The sample images used for calibration (the first one is the timed frame), relative to models/images/. */
-export const SAMPLE_IMAGES = ['cat.bmp', 'dragonfly.bmp'] as const;
 
 /** Path of a model's ONNX file relative to models/ (from src/models/registry). */
 export function modelPath(model: ModelId): string {
@@ -58,14 +54,14 @@ export interface BuiltHead {
 }
 
 /**
- * Build head cut 0 of `model` from its ONNX bytes and the sample images' bytes (in SAMPLE_IMAGES order): compile it to a
- * DhmProgram with the default 8-bit options calibrated on the images, and serialise the float head for ORT.
+ * Build head cut 0 of `model` from its ONNX bytes and the model's calibration frames (src/dhm/calibration-set.ts, in
+ * its order; the first one is the timed frame): compile it to a DhmProgram with the default 8-bit options, as the
+ * pipeline does, and serialise the float head for ORT.
  */
-export function buildHead(model: ModelId, label: string, modelBytes: Uint8Array, imageBytes: readonly Uint8Array[]): BuiltHead {
+export function buildHead(model: ModelId, label: string, modelBytes: Uint8Array, frames: readonly RgbFrame[]): BuiltHead {
   const m = getModel(model);
   const g = loadGraph(modelBytes);
   const cuts = listCuts(g);
-  const frames = imageBytes.map((b, i) => toFrame(decodeBmp(b, SAMPLE_IMAGES[i] ?? `image${i}`), m.preprocessing));
   const { program } = compileHead(splitAt(g, 0).head, {
     preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex: 0,
   });

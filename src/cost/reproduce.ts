@@ -23,12 +23,12 @@ import { getScenario, runScenario, SCENARIO_NAMES, type ScenarioName, type Scena
 import { bestCuts, gpuOnlySegment, type BestCut, type HeadCache, type IdlePower, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 import { fitTx2 } from './tx2-calibration';
 
-/** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) a calibration frame. */
+/** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) the calibration frames. */
 export interface ReproduceModel {
   readonly entry: ModelEntry;
   readonly bytes: Uint8Array;
-  /** HWC RGB uint8 frame of the model's input size (toFrame of a sample image); needed by the compiler route. */
-  readonly calibrationFrame?: Uint8Array;
+  /** HWC RGB uint8 frames of the model's input size (the compiler's calibration set, src/dhm/calibration-set.ts); needed by the compiler route. */
+  readonly calibrationFrames?: readonly Uint8Array[];
 }
 
 /** Where the head programs come from (closed union).
@@ -67,7 +67,7 @@ export interface ReproduceResult {
 }
 
 const STRUCTURAL_SOURCE = "src/dhm/compiler.ts in estimate mode: the DHM compiler's own passes (docs/datapath.md §8 normalisation fold, §10 formats, per-layer pow2 weights, bias cap) without calibration — every activation stream assumed to span ±2^(⌈bits/2⌉−1) (estimateAssumedRange), so activation formats, bias codes and shifts may differ from a calibrated program; weights and shapes as compiled; cycles: src/dhm/cycles.ts formulaCycles (exact)";
-const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits = weightBits = the sweep\'s width) calibrated once per network on one sample frame over the deepest legal head (heads are nested); cycles: src/dhm/cycles.ts formulaCycles (exact)';
+const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits = weightBits = the sweep\'s width) calibrated once per network on the calibration set (src/dhm/calibration-set.ts, as in the pipeline: these are the programs it runs) over the deepest legal head (heads are nested); cycles: src/dhm/cycles.ts formulaCycles (exact)';
 
 /** Build the sweep input of one model. */
 export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'structural'): NetworkSweepInput {
@@ -88,15 +88,15 @@ export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'st
     return c;
   };
   let stats: ReturnType<typeof calibrate> | null = null;
-  const frame = m.calibrationFrame;
+  const frames = m.calibrationFrames;
   const compile = (cut: CutPoint, bits: number): DhmProgram => {
     let p: DhmProgram;
     if (programs === 'structural') {
       p = structural(cut, bits);
     } else {
-      if (!frame) throw new RangeError(`reproduce: model '${m.entry.id}' needs a calibration frame for programs: 'compiler'`);
-      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1).head, m.entry.preprocessing), [frame]);
-      p = compileHead(splitAt(g, cut.index).head, { preprocessing: m.entry.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
+      if (!frames?.length) throw new RangeError(`reproduce: model '${m.entry.id}' needs calibration frames for programs: 'compiler'`);
+      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1).head, m.entry.preprocessing), frames);
+      p = compileHead(splitAt(g, cut.index).head, { preprocessing: m.entry.preprocessing, calibrationFrames: frames, calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
     }
     cutOf.set(p, cut.index);
     return p;

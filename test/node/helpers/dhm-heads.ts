@@ -1,15 +1,18 @@
 /**
  * DHM heads of the paper's models at every legal cut, compiled with the default 8-bit options. Calibration runs once
- * per model on the deepest head (heads of one model are nested; stream ids are ONNX tensor names) over the four
- * sample images, so compiling every cut stays cheap. Shared by the dhm-* tests (and usable by the Wasm tests).
+ * per model on the deepest head (heads of one model are nested; stream ids are ONNX tensor names) over the compiler's
+ * calibration set (src/dhm/calibration-set.ts, the pipeline's), so compiling every cut stays cheap. Shared by the
+ * dhm-* tests (and usable by the Wasm tests).
  */
 import { loadGraph, listCuts, splitAt, type CutPoint, type Graph } from '../../../src/graph/index';
 import { getModel, PAPER_MODELS, type ModelEntry } from '../../../src/models/registry';
-import { toFrame, type RgbFrame } from '../../../src/image/preprocess';
+import type { RgbFrame } from '../../../src/image/preprocess';
+import { calibrationFrames } from '../../../src/dhm/calibration-set';
+import { join } from 'node:path';
 import { lowerHead } from '../../../src/dhm/float';
 import { calibrate, compileHead, type CalibrationStats, type CompileResult, type LayerOverride, type QuantOptions } from '../../../src/dhm/quantize';
 import { decodeImageFile } from '../../../cli/image';
-import { modelBytes, imagePath, SAMPLE_IDS } from './paths';
+import { modelBytes, MODELS } from './paths';
 
 export { PAPER_MODELS };
 
@@ -22,20 +25,20 @@ interface Loaded {
 }
 const cache = new Map<string, Loaded>();
 
-/** The prepared graph, its legal cuts and the four sample images as the model's 8-bit RGB frames. */
+/** The prepared graph, its legal cuts and the calibration set as the model's 8-bit RGB frames. */
 export function loadModel(id: string): Loaded {
   let l = cache.get(id);
   if (!l) {
     const model = getModel(id);
     const graph = loadGraph(modelBytes(id), model.file.path);
-    const frames = SAMPLE_IDS.map((s) => toFrame(decodeImageFile(imagePath(s)), model.preprocessing));
+    const frames = calibrationFrames(model.preprocessing, (img) => decodeImageFile(join(MODELS, img.file.path)));
     l = { model, graph, cuts: listCuts(graph), frames };
     cache.set(id, l);
   }
   return l;
 }
 
-/** Calibration statistics over the four sample images, computed once on the deepest head. */
+/** Calibration statistics over the calibration set, computed once on the deepest head. */
 export function modelCalibration(id: string): Map<string, CalibrationStats> {
   const l = loadModel(id);
   if (!l.stats) {
