@@ -65,9 +65,10 @@ export interface CalibrationStats {
 export type CompileMode = 'calibrated' | 'estimate';
 
 /**
- * The range every stream is assumed to span in `estimate` mode, |value| ≤ 2^(⌈bits/2⌉ − 1): the format rule then
- * gives signed streams ⌈bits/2⌉ + 1 integer bits and unsigned streams ⌈bits/2⌉ (assumption; it replaces the
- * structural lowering's fixed ⌈bits/2⌉ integer bits, and is not tuned on the paper's numbers).
+ * The range every stream is assumed to span in `estimate` mode, |value| ≤ 2^(⌈bits/2⌉ − 1) (assumption). The format
+ * rule then gives signed streams ⌈bits/2⌉ integer bits — what the former structural lowering (src/cost/structural.ts)
+ * assumed for every stream — and unsigned streams ⌈bits/2⌉ − 1. Not tuned on the paper's numbers; the estimates'
+ * distance to the calibrated programs is checked by test/node/cost-reproduce.test.ts (ALMs within 1 %).
  */
 export function estimateAssumedRange(bits: number): number {
   return 2 ** (Math.ceil(bits / 2) - 1);
