@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,11 +12,11 @@ import { csdNonZero } from '../../src/cost/csd';
 import { ROW_FIGURES } from '../../src/cost/sweep';
 import { MODELS_ROOT } from '../../cli/paths';
 import { run } from '../../cli/commands/reproduce';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 const entry = getModel('squeezenet1.1');
 const path = join(MODELS_ROOT, entry.file.path);
-const have = existsSync(path);
-const skip = have ? false : `${path} not provisioned (npm run models)`;
+const skip = skipUnlessProvisioned(path);
 const model = (): { entry: typeof entry; bytes: Uint8Array } => ({ entry, bytes: new Uint8Array(readFileSync(path)) });
 
 test('real SqueezeNet 1.1 heads: valid programs at 6/8/10 bits, weights follow the pow2 rule, first layer folded', { skip }, () => {
@@ -92,7 +92,9 @@ test('CLI reproduce writes the report files; bad options are usage errors', { sk
   await assert.rejects(run(['--synth', '/nonexistent/synth.json']), /--synth: .* does not exist/);
 });
 
-test('the compiler\'s estimate mode (the sweep\'s programs) equals the calibrated compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip }, async () => {
+const STRUCTURAL_CASES: readonly [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];
+
+test('the compiler\'s estimate mode (the sweep\'s programs) equals the calibrated compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip: skipUnlessProvisioned(...STRUCTURAL_CASES.map(([id]) => join(MODELS_ROOT, getModel(id).file.path))) }, async () => {
   const { loadGraph, listCuts, splitAt } = await import('../../src/graph/index');
   const { compileHead, calibrate, lowerHead, estimateCompiler } = await import('../../src/dhm/index');
   const { estimateResources } = await import('../../src/cost/resources');
@@ -100,11 +102,10 @@ test('the compiler\'s estimate mode (the sweep\'s programs) equals the calibrate
   const { decodeBmp } = await import('../../src/image/bmp');
   const { toFrame } = await import('../../src/image/preprocess');
   const { SAMPLE_IMAGES } = await import('../../src/models/registry');
-  const cases: [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];
-  for (const [id, deepest] of cases) {
+  for (const [id, deepest] of STRUCTURAL_CASES) {
     const e = getModel(id);
     const p = join(MODELS_ROOT, e.file.path);
-    const g = loadGraph(new Uint8Array(readFileSync(p)), p); // throws naming the file when it is not provisioned
+    const g = loadGraph(new Uint8Array(readFileSync(p)), p);
     const cuts = listCuts(g);
     const estimate = estimateCompiler(g, e.preprocessing);
     const frame = toFrame(decodeBmp(new Uint8Array(readFileSync(join(MODELS_ROOT, SAMPLE_IMAGES.cat.path)))), e.preprocessing).data;
