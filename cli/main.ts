@@ -15,6 +15,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   reproduce: { summary: 'reproduce the paper with the cost models: cuts × bit widths → report.md, CSV, JSON, SVG', load: () => import('./commands/reproduce') },
   golden: { summary: 'write golden vectors (input frames, expected outputs, cycles) for a board testbench', load: () => import('./commands/golden') },
   'serial-selftest': { summary: 'run the board-link fault list against the simulated board', load: () => import('./commands/serial-selftest') },
+  rtl: { summary: 'write the synthesizable Verilog of a DHM head (+ Quartus skeleton)', load: () => import('./commands/rtl') },
+  cosim: { summary: 'co-simulate the head RTL in Verilator against the reference and the emulator, bit- and cycle-exact', load: () => import('./commands/cosim') },
   classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 

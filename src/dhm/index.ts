@@ -11,6 +11,7 @@
  *   formulaCycles(program) → HeadCycles (analytic, equals the emulator's counts)                  (cycles.ts)
  *   dequantize(codes, format) → Float32Array NCHW; dequantizeOutput(program, output)             (dequantize.ts)
  *   randomProgram(seed, opts?) / randomConvProgram / randomFrame — seeded valid programs for tests (random.ts)
+ *   resizeProgramInput(program, H, W) → the same head on another frame size (resize.ts)
  *   roundShift / activate / overflowTo — the scalar arithmetic of §4–§6                           (reference.ts)
  */
 export * from './program';
@@ -23,4 +24,5 @@ export {
   compileHead, calibrate, chooseFormat, quantReport, formatReport, QuantizeError, DEFAULT_QUANT_OPTIONS,
   type CalibrationStats, type CompileOptions, type CompileResult, type LayerOverride, type QuantOptions, type QuantReport, type TensorReport,
 } from './quantize';
+export { resizeProgramInput } from './resize';
 export { randomProgram, randomConvProgram, randomFrame, Rng, type RandomProgramOptions } from './random';

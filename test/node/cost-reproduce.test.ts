@@ -7,7 +7,7 @@ import { formulaCycles } from '../../src/dhm/cycles';
 import { validateProgram } from '../../src/dhm/validate';
 import { getModel } from '../../src/models/registry';
 import { modelSweepInput, reproduce } from '../../src/cost/reproduce';
-import { isFigure } from '../../src/cost/provenance';
+import { isFigure } from '../../src/provenance/provenance';
 import { csdNonZero } from '../../src/cost/csd';
 import { ROW_FIGURES } from '../../src/cost/sweep';
 import { MODELS_ROOT } from '../../cli/paths';
@@ -43,7 +43,7 @@ test('real SqueezeNet 1.1 heads: valid programs at 6/8/10 bits, weights follow t
 });
 
 test('reproduce one network: rows labelled, sanity holds on real heads, deterministic', { skip }, () => {
-  const a = reproduce([model()], { sensitivity: false });
+  const a = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
   assert.equal(a.rows.length, 12 * 3);
   for (const r of a.rows) for (const k of ROW_FIGURES) assert.ok(isFigure(r.figures[k]), `${r.cutIndex}/${r.bits}: ${k}`);
   for (const bits of [6, 8, 10]) {
@@ -61,7 +61,7 @@ test('reproduce one network: rows labelled, sanity holds on real heads, determin
   // the earliest cut fits, the deepest does not (1,728 vs ~700k multipliers)
   assert.equal(a.rows.find((r) => r.cutIndex === 0 && r.bits === 8)!.fits, true);
   assert.equal(a.rows.find((r) => r.cutIndex === 11 && r.bits === 8)!.fits, false);
-  const b = reproduce([model()], { sensitivity: false });
+  const b = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
   for (const [k, v] of a.files) assert.equal(b.files.get(k), v, `${k} differs between runs`);
   assert.ok(a.files.get('report.md')!.includes('| SqueezeNet | 21%–28% | same latency | squeezenet1.1 |'));
   assert.equal(csdNonZero(0), 0);
@@ -70,10 +70,12 @@ test('reproduce one network: rows labelled, sanity holds on real heads, determin
 test('CLI reproduce writes the report files; bad options are usage errors', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cost-repro-'));
   try {
-    const rc = await run(['--out', dir, '--models', 'squeezenet1.1', '--bits', '8', '--no-sensitivity']);
+    const rc = await run(['--out', dir, '--models', 'squeezenet1.1', '--bits', '8', '--scenario', 'camera']);
     assert.equal(rc, 0);
-    assert.deepEqual(readdirSync(dir).sort(), ['report.md', 'rows.csv', 'rows.json', 'squeezenet1.1-energy.svg', 'squeezenet1.1-latency.svg', 'squeezenet1.1-resources.svg']);
+    assert.deepEqual(readdirSync(dir).sort(), ['camera-squeezenet1.1-energy.svg', 'camera-squeezenet1.1-latency.svg', 'report.md', 'rows.csv', 'rows.json', 'squeezenet1.1-resources.svg']);
     assert.equal(JSON.parse(readFileSync(join(dir, 'rows.json'), 'utf8')).length, 12);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    assert.ok(md.includes('| camera | squeezenet1.1 | 8 |') && md.includes('Skipped: no --synth FILE given'), 'scenario table and the stated open-synthesis skip');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,6 +86,10 @@ test('CLI reproduce writes the report files; bad options are usage errors', { sk
   await assert.rejects(run(['--programs', 'magic']), /must be one of structural, compiler/);
   await assert.rejects(run(['--idle-power', 'sometimes']), /must be one of excluded, included/);
   await assert.rejects(run(['--clock-mhz', '-5']), /--clock-mhz must be in/);
+  await assert.rejects(run(['--scenario', 'magic']), /--scenario must be one of roofline, eager-tx2, camera, roofline-camera/);
+  await assert.rejects(run(['--accuracy-bits', '4']), /apply only with --accuracy/);
+  await assert.rejects(run(['--accuracy', '--images', '/nonexistent/photos']), /--images: .* does not exist/);
+  await assert.rejects(run(['--synth', '/nonexistent/synth.json']), /--synth: .* does not exist/);
 });
 
 const STRUCTURAL_CASES: readonly [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];

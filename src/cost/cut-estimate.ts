@@ -6,20 +6,21 @@
  * - before a run, the calibration-free *structural* program of src/cost/structural.ts (exact weights, shapes and bit
  *   widths; activation formats assumed) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
  * - after a run, the calibrated program that really ran (the pipeline's prepared program).
- * Runs on the main thread: it is fast enough (the time of every estimate is measured and shown in the page).
+ * The page runs it in a worker (workers/estimates.worker.ts), off the main thread; the time of every estimate is
+ * measured and shown in the page.
  */
-import type { Graph } from '../src/graph/types';
-import { listCuts, type CutPoint } from '../src/graph/index';
-import type { DhmProgram } from '../src/dhm/program';
-import { formulaCycles } from '../src/dhm/cycles';
-import type { ModelEntry } from '../src/models/registry';
-import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from '../src/cost/devices';
-import { constant } from '../src/cost/provenance';
-import { estimateGpuSegment, type GpuSegmentEstimate } from '../src/cost/gpu';
-import { networkSweepInput } from '../src/cost/networks';
-import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';
-import type { HeadResources } from '../src/cost/resources';
-import { structuralCompiler } from '../src/cost/structural';
+import type { Graph } from '../graph/types';
+import { listCuts, type CutPoint } from '../graph/index';
+import type { DhmProgram } from '../dhm/program';
+import { formulaCycles } from '../dhm/cycles';
+import type { ModelEntry } from '../models/registry';
+import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from './devices';
+import { constant } from '../provenance/provenance';
+import type { GpuSegmentEstimate } from './gpu';
+import { networkSweepInput } from './networks';
+import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
+import type { HeadResources } from './resources';
+import { structuralCompiler } from './structural';
 
 /** Where the estimated program came from (closed union). */
 export type ProgramSource = 'structural' | 'calibrated';
@@ -42,7 +43,7 @@ export interface CutEstimate {
   readonly row: SweepRow;
   readonly resources: HeadResources;
   readonly programSource: ProgramSource;
-  /** Wall time of this estimate on this machine's main thread, ms (measured; includes lowering when not cached). */
+  /** Wall time of this estimate on the thread that computed it, ms (measured; includes lowering when not cached). */
   readonly ms: number;
 }
 
@@ -77,7 +78,7 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
     cycles: formulaCycles,
     programSource: 'structural lowering (src/cost/structural.ts): exact weights and widths, activation formats assumed',
   });
-  return { model, graph, cuts, net, gpuOnly: estimateGpuSegment(net.allLayers, JETSON_TX2, `the whole ${model.network}`) };
+  return { model, graph, cuts, net, gpuOnly: gpuOnlySegment(net, JETSON_TX2) };
 }
 
 /**
