@@ -5,8 +5,9 @@
  */
 import type { PipelineEnv } from '../src/pipeline/pipeline';
 import type { Ort, TailEp } from '../src/pipeline/tail';
-import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { ModelEntry } from '../src/models/registry';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
 
@@ -86,7 +87,7 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        f = Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(base + img.path), model.preprocessing)));
+        f = loadCalibrationFrames(model.preprocessing, (img) => decodeImageUrl(base + img.file.path));
         frames.set(model.preprocessing, f);
         f.catch(() => frames.delete(model.preprocessing));
       }
