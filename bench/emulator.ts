@@ -34,7 +34,7 @@ import {
 } from './heads';
 import type { NodeBenchWorkerData } from './emulator-bench.node-worker';
 import { cpuInfo, formatCpu, freeCores } from './cpu-idle.mjs';
-import { writeResults } from './results';
+import { writeResults } from './results.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {

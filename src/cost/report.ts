@@ -137,21 +137,29 @@ function resourceChart(rows: readonly SweepRow[], modelId: string, network: stri
   });
 }
 
-/** Reduction vs cut for one scenario and network: nominal line (fitting heads), band, the paper's range. */
+/**
+ * Reduction vs cut for one scenario and network: one line per bit width over the cuts whose head fits, the band of
+ * the analysed width shaded, the paper's range as a horizontal band. The x axis stops one cut after the deepest
+ * fitting head (heads that do not fit are not plotted).
+ */
 function reductionChart(res: ScenarioResult, modelId: string, network: string, bits: number, metric: 'latency' | 'energy'): string {
-  const mine = res.rows.filter((r) => r.modelId === modelId && r.bits === bits);
+  const mine = res.rows.filter((r) => r.modelId === modelId);
   const key = metric === 'latency' ? 'latencyReductionPct' : 'energyReductionPct';
   const claim = claimOf(network);
   const range = claim ? (metric === 'latency' ? claim.latencyReduction : claim.energyReduction) : null;
   const fitting = mine.filter((r) => r.fits);
+  const lastCut = Math.max(1, ...fitting.map((r) => r.cutIndex + 1));
+  const widths = [...new Set(mine.map((r) => r.bits))].sort((x, y) => y - x);
+  const series: Series[] = widths.map((w) => ({
+    name: `${w}-bit${w === bits ? ' (nominal)' : ''}`,
+    dashed: w !== bits,
+    points: mine.filter((r) => r.bits === w && r.cutIndex <= lastCut).map((r) => [r.cutIndex, r.fits ? r.figures[key].value : null] as const),
+  }));
   return lineChartSvg({
-    title: `${network}, ${res.scenario.name}: ${metric} reduction vs cut (modelled, ${bits}-bit)`,
-    xLabel: 'cut index (0 = earliest)', yLabel: `${metric} reduction vs GPU-only (%)`,
-    series: [
-      { name: 'nominal (head fits)', points: mine.map((r) => [r.cutIndex, r.fits ? r.figures[key].value : null] as const) },
-      { name: 'nominal (if it fitted)', dashed: true, points: mine.map((r) => [r.cutIndex, r.figures[key].value] as const) },
-    ],
-    bands: [{ name: 'band (fitting heads)', points: fitting.map((r) => { const b = res.bands.get(rowKey(r))!; const v = metric === 'latency' ? b.latency : b.energy; return [r.cutIndex, v[0], v[1]] as const; }) }],
+    title: `${network}, ${res.scenario.name}: ${metric} reduction vs cut (modelled)`,
+    xLabel: 'cut index (0 = earliest); heads that fit the FPGA only', yLabel: `${metric} reduction vs GPU-only (%)`,
+    series,
+    bands: [{ name: `band, ${bits}-bit`, points: fitting.filter((r) => r.bits === bits).map((r) => { const b = res.bands.get(rowKey(r))!; const v = metric === 'latency' ? b.latency : b.energy; return [r.cutIndex, v[0], v[1]] as const; }) }],
     hBands: range ? [{ low: range.min.value, high: range.max.value, label: `paper: ${metric === 'latency' ? claim!.latencyText : claim!.energyText} (${claim!.network})` }] : [],
     hLines: [{ y: 0, label: 'GPU-only' }],
   });
@@ -236,7 +244,7 @@ function scenarioSection(input: ReportInput, cmpBits: number, files: Map<string,
   md.push('');
   md.push('### Plots: reduction vs cut per scenario');
   md.push('');
-  md.push('Solid: nominal, heads that fit; dashed: nominal if the head fitted; shaded: the band over the fitting heads; yellow: the paper\'s range (provenance *paper*).');
+  md.push('One line per bit width over the cuts whose head fits (solid: the analysed width); shaded: its band; yellow: the paper\'s range (provenance *paper*); reductions *modelled*.');
   md.push('');
   for (const res of results) {
     for (const n of input.networks) {

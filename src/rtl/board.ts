@@ -140,7 +140,7 @@ export const BOARD_HDL_FILES: readonly string[] = ['sync2.v', 'uart_rx.v', 'uart
  * the kit's baseline pinout (docs/board.md). The I/O standards are *unverified* assumptions too.
  */
 export const KIT_PORTS = {
-  clk_100m: { standard: 'LVDS', note: '100 MHz user clock input (unverified: location and I/O standard from the kit user guide)' },
+  clk_100m: { standard: '1.8 V', note: '100 MHz user clock input, LVCMOS per the kit user guide (UG 683696) as summarised in the project notes; bank voltage and location unverified' },
   reset_n: { standard: '1.8 V', note: 'user push button, active low (unverified)' },
   uart_rx: { standard: '1.8 V', note: 'UART RX, from the USB-UART adapter TXD through a 3.3 V -> 1.8 V level shifter (unverified bank voltage)' },
   uart_tx: { standard: '1.8 V', note: 'UART TX, to the USB-UART adapter RXD through a level shifter (unverified bank voltage)' },
