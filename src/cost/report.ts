@@ -26,6 +26,8 @@ export interface ReportNetwork {
   readonly cuts: number;
   /** How the head programs were obtained (compiler, calibration images, …). */
   readonly programSource: string;
+  /** The model file's description (e.g. SqueezeNet 1.0 here is the pruned Deep Compression variant). */
+  readonly title?: string;
 }
 
 /** An optional measured or modelled extra table. */
@@ -377,7 +379,7 @@ export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   md.push('');
   md.push(`Primary configuration (per-network tables, rows.csv): FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${cfg.link.name}; input frame from the ${cfg.inputSource === 'host' ? `host over the link (${cfg.transfers ?? 'serial'} transfers)` : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
   md.push('');
-  md.push(table(['network', 'model id', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, String(n.cuts)])));
+  md.push(table(['network', 'model id', 'model file', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, n.title ?? '—', String(n.cuts)])));
   md.push('');
   for (const src of [...new Set(input.networks.map((n) => n.programSource))]) {
     const who = input.networks.filter((n) => n.programSource === src).map((n) => n.modelId).join(', ');
