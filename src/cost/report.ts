@@ -339,13 +339,15 @@ function fpgaSection(input: ReportInput, md: string[]): void {
   md.push('');
   if (!os) md.push('Skipped: no open-synthesis figures were given to this run.');
   else if ('skipped' in os) md.push(`Skipped: ${os.skipped}`);
+  else if (os.figures.length === 0) md.push(`Skipped: \`${os.file}\` holds no figures.`);
   else {
     md.push(`From \`${os.file}\` (provenance **measured** here):`);
     md.push('');
-    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'note'], os.figures.map((x) => [
-      x.design, x.tool, x.alms === undefined ? '—' : String(x.alms), x.modelAlms === undefined ? '—' : String(x.modelAlms),
-      x.alms && x.modelAlms !== undefined ? fmt(x.modelAlms / x.alms, 3) : '—', x.registers === undefined ? '—' : String(x.registers),
-      x.modelRegisters === undefined ? '—' : String(x.modelRegisters), x.note ?? '',
+    const v = (x: number | undefined): string => (x === undefined ? '—' : String(x));
+    const ratio = (m: number | undefined, s: number | undefined): string => (m !== undefined && s ? fmt(m / s, 3) : '—');
+    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'model / synthesis', 'synthesis adder bits', 'model adder bits', 'model / synthesis', 'note'], os.figures.map((x) => [
+      x.design, x.tool, v(x.alms), v(x.modelAlms), ratio(x.modelAlms, x.alms), v(x.registers), v(x.modelRegisters), ratio(x.modelRegisters, x.registers),
+      v(x.adderBits), v(x.modelAdderBits), ratio(x.modelAdderBits, x.adderBits), x.note ?? '',
     ])));
   }
   md.push('');
