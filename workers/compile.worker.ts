@@ -6,7 +6,9 @@
  * e.g. `QuantizeError`).
  */
 import { expose } from 'comlink';
-import { compileHead, type CompileOptions, type CompileResult } from '../src/dhm/quantize';
+import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantReport } from '../src/dhm/quantize';
+import { lowerHead } from '../src/dhm/float';
+import type { DhmProgram } from '../src/dhm/program';
 import type { Graph } from '../src/graph/types';
 
 const api = {
@@ -14,6 +16,11 @@ const api = {
   compile(head: Graph, options: CompileOptions): Pick<CompileResult, 'program' | 'report'> {
     const { program, report } = compileHead(head, options);
     return { program, report }; // a few KiB: cloned (the float head stays here)
+  },
+  /** The per-tensor report of `program` compiled from `head` with `options` (see quantReport of src/dhm/quantize.ts). */
+  report(head: Graph, options: CompileOptions, program: DhmProgram): QuantReport {
+    const frames = options.calibrationFrames.map((f) => (f instanceof Uint8Array ? f : f.data));
+    return quantReport(program, lowerHead(head, options.preprocessing), frames);
   },
 };
 

@@ -225,23 +225,19 @@ export const PCIE_GEN2_X4: PcieLinkProfile = {
 };
 
 /**
- * A Web Serial link profile at `baud` (8N1). `perTransferMs` defaults to 0 (an assumption). Pass `measured` when
- * the figures come from a real port on this machine (e.g. the board bridge's loopback test): both constants are then
- * labelled `measured` with that source.
+ * A Web Serial link profile at `baud` (8N1). Both numbers are the caller's configuration, labelled `assumption`:
+ * a baud rate is configured, not measured, and nothing in this product measures a per-transfer time on a serial
+ * link (the board backend's `BoardLinkMeasurement` reports its own measured times, labelled by the clock that took them).
  */
-export function webSerialLink(baud = 921600, perTransferMs = 0, measured?: { readonly source: string }): SerialLinkProfile {
+export function webSerialLink(baud = 921600, perTransferMs = 0): SerialLinkProfile {
   if (!(baud > 0) || !Number.isFinite(baud)) throw new RangeError(`web serial baud rate must be a positive number, got ${baud}`);
   if (!(perTransferMs >= 0) || !Number.isFinite(perTransferMs)) throw new RangeError(`web serial per-transfer time must be ≥ 0 ms, got ${perTransferMs}`);
   return {
     kind: 'web-serial',
     name: `Web Serial UART ${baud} baud 8N1`,
-    baud: measured
-      ? constant(baud, 'baud', 'measured', measured.source)
-      : constant(baud, 'baud', 'assumption', 'configured baud rate (a typical USB-UART bridge maximum by default)'),
+    baud: constant(baud, 'baud', 'assumption', 'configured baud rate (a typical USB-UART bridge maximum by default)'),
     bitsPerByte: constant(10, 'bits', 'derived', '8N1 framing: 1 start + 8 data + 1 stop bit'),
-    perTransferMs: measured
-      ? constant(perTransferMs, 'ms', 'measured', measured.source)
-      : constant(perTransferMs, 'ms', 'assumption', 'per-transfer protocol overhead; 0 unless measured'),
+    perTransferMs: constant(perTransferMs, 'ms', 'assumption', 'per-transfer protocol overhead as configured (0 by default), not measured'),
     powerW: constant(0, 'W', 'assumption', 'link power not modelled'),
   };
 }

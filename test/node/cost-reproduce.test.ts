@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,11 +12,11 @@ import { csdNonZero } from '../../src/cost/csd';
 import { ROW_FIGURES } from '../../src/cost/sweep';
 import { MODELS_ROOT } from '../../cli/paths';
 import { run } from '../../cli/commands/reproduce';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 const entry = getModel('squeezenet1.1');
 const path = join(MODELS_ROOT, entry.file.path);
-const have = existsSync(path);
-const skip = have ? false : `${path} not provisioned (npm run models)`;
+const skip = skipUnlessProvisioned(path);
 const model = (): { entry: typeof entry; bytes: Uint8Array } => ({ entry, bytes: new Uint8Array(readFileSync(path)) });
 
 test('real SqueezeNet 1.1 heads: valid programs at 6/8/10 bits, weights follow the pow2 rule, first layer folded', { skip }, () => {
@@ -93,29 +93,29 @@ test('CLI reproduce writes the report files; bad options are usage errors', { sk
   await assert.rejects(run(['--synth', '/nonexistent/synth.json']), /--synth: .* does not exist/);
 });
 
-test('structural lowering equals the DHM compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip }, async () => {
+const STRUCTURAL_CASES: readonly [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];
+
+test('the compiler\'s estimate mode (the sweep\'s programs) equals the calibrated compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip: skipUnlessProvisioned(...STRUCTURAL_CASES.map(([id]) => join(MODELS_ROOT, getModel(id).file.path))) }, async () => {
   const { loadGraph, listCuts, splitAt } = await import('../../src/graph/index');
-  const { compileHead, calibrate, lowerHead } = await import('../../src/dhm/index');
-  const { structuralProgram } = await import('../../src/cost/structural');
+  const { compileHead, calibrate, lowerHead, estimateCompiler } = await import('../../src/dhm/index');
   const { estimateResources } = await import('../../src/cost/resources');
   const { CYCLONE10GX_10CX220 } = await import('../../src/cost/devices');
   const { decodeBmp } = await import('../../src/image/bmp');
   const { toFrame } = await import('../../src/image/preprocess');
   const { SAMPLE_IMAGES } = await import('../../src/models/registry');
-  const cases: [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];
-  for (const [id, deepest] of cases) {
+  for (const [id, deepest] of STRUCTURAL_CASES) {
     const e = getModel(id);
     const p = join(MODELS_ROOT, e.file.path);
-    if (!existsSync(p)) continue;
     const g = loadGraph(new Uint8Array(readFileSync(p)), p);
     const cuts = listCuts(g);
+    const estimate = estimateCompiler(g, e.preprocessing);
     const frame = toFrame(decodeBmp(new Uint8Array(readFileSync(join(MODELS_ROOT, SAMPLE_IMAGES.cat.path)))), e.preprocessing).data;
     const stats = calibrate(lowerHead(splitAt(g, deepest).head, e.preprocessing), [frame]);
     for (let c = 0; c <= deepest; c++) {
       const head = splitAt(g, c).head;
       for (const bits of [6, 8, 10]) {
         const comp = compileHead(head, { preprocessing: e.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits }).program;
-        const st = structuralProgram(head, { bits, preprocessing: e.preprocessing });
+        const st = estimate(cuts[c]!, bits);
         assert.deepEqual(st.layers.map((l) => `${l.kind}:${l.output}`), comp.layers.map((l) => `${l.kind}:${l.output}`), `${id} cut ${c}: layers`);
         comp.layers.forEach((l, i) => {
           const s = st.layers[i]!;
@@ -128,7 +128,7 @@ test('structural lowering equals the DHM compiler: same layers, weight codes and
         assert.equal(formulaCycles(st).total, formulaCycles(comp).total, `${id} cut ${c}: cycles`);
         const a = estimateResources(st, CYCLONE10GX_10CX220, { dspPolicy: 'logic' }).totals.alms.value;
         const b = estimateResources(comp, CYCLONE10GX_10CX220, { dspPolicy: 'logic' }).totals.alms.value;
-        assert.ok(Math.abs(a - b) <= 0.01 * b, `${id} cut ${c} ${bits}-bit: ALMs ${a} (structural) vs ${b} (compiler)`);
+        assert.ok(Math.abs(a - b) <= 0.01 * b, `${id} cut ${c} ${bits}-bit: ALMs ${a} (estimate mode) vs ${b} (calibrated)`);
       }
     }
   }
