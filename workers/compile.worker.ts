@@ -5,13 +5,21 @@
  * back. Errors reach the caller as comlink-serialised Errors (name and message kept,
  * e.g. `QuantizeError`).
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantReport } from '../src/dhm/quantize';
 import { lowerHead } from '../src/dhm/float';
 import type { DhmProgram } from '../src/dhm/program';
+import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { Preprocessing } from '../src/models/registry';
+import { decodeImageUrl } from './decode-image';
 import type { Graph } from '../src/graph/types';
 
 const api = {
+  /** Decode the images at `urls` and prepare them as 8-bit frames with `preprocessing` (resize, crop): the calibration set. */
+  async frames(urls: readonly string[], preprocessing: Preprocessing): Promise<RgbFrame[]> {
+    const frames = await Promise.all(urls.map(async (u) => toFrame(await decodeImageUrl(u), preprocessing)));
+    return transfer(frames, frames.map((f) => f.data.buffer as ArrayBuffer));
+  },
   /** Quantise `head` (NCHW float graph of the layers before the cut) into a DHM program plus its calibration report. */
   compile(head: Graph, options: CompileOptions): Pick<CompileResult, 'program' | 'report'> {
     const { program, report } = compileHead(head, options);

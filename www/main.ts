@@ -4,7 +4,7 @@
  * the chosen EP) against the GPU-only baseline on the same EP, or continuously in live mode.
  *
  * This file only boots the page: it detects the browser's capabilities, chooses the tail's EP (www/tail-choice.ts),
- * loads that EP's onnxruntime-web build (www/ort-loader.ts), and wires the panels of www/panels/ around the one state
+ * starts that EP's onnxruntime-web build in a worker (www/ort-worker.ts), and wires the panels of www/panels/ around the one state
  * object of www/state.ts:
  *   status (status line, progress, errors) · capabilities · inputs (controls, image) · estimates (worker) ·
  *   run (Run / Cancel, backends) · result · live.
@@ -13,7 +13,8 @@
 import { detectCapabilities } from './capabilities';
 import { browserPipelineEnv, fetchWithProgress } from './platform';
 import { enableOffline, keepForOffline } from './offline';
-import { loadOrt, ortWasmUrl } from './ort-loader';
+import { ortWasmUrl } from './ort-loader';
+import { ortInWorker } from './ort-worker';
 import { chooseTailEp, TAIL_PARAM } from './tail-choice';
 import { longTaskMonitor } from './long-tasks';
 import { estimatesClient } from './estimates-client';
@@ -57,14 +58,15 @@ function threadsFromUrl(): number | undefined {
 }
 const threads = threadsFromUrl();
 
-// onnxruntime-web: the module of the tail EP's build now (small); its .wasm prefetched with visible progress.
-const ort = await loadOrt(tail.ep, threads !== undefined ? { threads } : {});
-const ortReady = fetchWithProgress(ortWasmUrl(tail.ep), 'onnxruntime-web runtime', status.onDownload)
-  .then((bytes) => { ort.env.wasm.wasmBinary = bytes; })
-  .catch((e: Error) => {
-    // Not fatal: ORT fetches the file itself at session creation.
-    status.message(`Could not prefetch the onnxruntime-web runtime (${e.message}); it will be fetched when the first session is created.`);
-  });
+// onnxruntime-web: the tail EP's build, in its own worker (www/ort-worker.ts), started once its .wasm is prefetched
+// with visible progress.
+const ortWasm = fetchWithProgress(ortWasmUrl(tail.ep), 'onnxruntime-web runtime', status.onDownload).catch((e: Error) => {
+  // Not fatal: ORT fetches the file itself when it starts.
+  status.message(`Could not prefetch the onnxruntime-web runtime (${e.message}); it will be fetched when the first session is created.`);
+  return null;
+});
+const ort = ortInWorker(tail.ep, { wasmBinary: ortWasm, ...(threads !== undefined ? { threads } : {}) });
+const ortReady = ortWasm;
 
 const baseEnv = { ...browserPipelineEnv({ ort, tailEp: tail.ep, onProgress: status.onDownload }), ortReady };
 const fileCache = new Map<string, Promise<Uint8Array>>();

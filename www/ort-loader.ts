@@ -1,11 +1,10 @@
 /**
- * Loading onnxruntime-web for the tail's EP. The page loads one ORT build per visit, chosen by the EP:
+ * The two onnxruntime-web builds, one per tail EP (the page loads one per visit, in its ORT worker: www/ort-worker.ts):
  * - 'webgpu': `ort.webgpu.bundle.min.mjs` (WebGPU EP + wasm; its .wasm is the 27 MB asyncify build);
  * - 'wasm':   `ort.wasm.bundle.min.mjs` (wasm EP only; 14 MB .wasm, faster to start and per run — measured in
- *             shared/notes/browser-recipes.md), with ORT's proxy option: the whole runtime, session creation included,
- *             runs in ORT's own worker, so the page's main thread never waits for it.
- * ORT's proxy does not support the WebGPU EP (ORT 1.30), so with 'webgpu' ORT runs on the main thread (its GPU work
- * is asynchronous; session creation is not). Switching the EP reloads the page (one ORT runtime per page).
+ *             shared/notes/browser-recipes.md).
+ * `loadOrt` imports a build on the calling thread, as a plain onnxruntime-web page does (the cold-start benchmark's bare
+ * page), with ORT's own proxy option for wasm (ORT 1.30's proxy does not support the WebGPU EP).
  */
 import type { Ort, TailEp } from '../src/pipeline/tail';
 

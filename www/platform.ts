@@ -16,6 +16,11 @@ export interface BrowserEnvOptions {
   readonly ort: Ort;
   /** The default EP of the tail and the GPU-only baseline. */
   readonly tailEp: TailEp;
+  /**
+   * Whether ORT's placement log reaches this thread's `console` (default true: ORT on this thread, or in the page's ORT
+   * worker, which forwards it); false for ORT's own proxy worker, whose log cannot be read here.
+   */
+  readonly checkPlacement?: boolean;
   /** URL prefix of the provisioned models folder (default: `models/` relative to the page). */
   readonly modelsBase?: string;
   /**
@@ -79,14 +84,15 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     } satisfies Pick<PipelineEnv, 'compileHead' | 'quantReport'> : {}),
     ort: opts.ort,
     tailEp: opts.tailEp,
-    // ORT's placement log is read from `console` on this thread: with the WebGPU build (main thread). On the wasm EP
-    // every node runs on the CPU EP by construction, and ORT runs in its proxy worker whose log the page cannot read.
-    checkPlacement: opts.tailEp === 'webgpu',
+    // ORT's placement log is read from `console` on this thread (www/ort-worker.ts writes the worker's lines here).
+    checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        f = Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(base + img.path), model.preprocessing)));
+        const urls = Object.values(SAMPLE_IMAGES).map((img) => new URL(base + img.path, location.href).href);
+        // decoded and resized in the compile worker when there is one (a few hundred ms of pixel work off this thread)
+        f = compiler ? compiler.frames(urls, model.preprocessing) : Promise.all(urls.map(async (u) => toFrame(await decodeImageUrl(u), model.preprocessing)));
         frames.set(model.preprocessing, f);
         f.catch(() => frames.delete(model.preprocessing));
       }
