@@ -18,7 +18,10 @@ export const ORT_FILES: Readonly<Record<TailEp, { readonly module: string; reado
 export interface OrtLoadOptions {
   /** URL of the folder holding the ORT files (default `ort/` relative to the page; tests use node_modules). */
   readonly base?: string;
-  /** wasm threads (default: up to 4 when cross-origin isolated, else 1). */
+  /**
+   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
+   * the other cores are left to the emulator and compile workers).
+   */
   readonly threads?: number;
   /** Run ORT in its proxy worker (wasm EP only; default true for 'wasm'). */
   readonly proxy?: boolean;
@@ -43,7 +46,7 @@ export async function loadOrt(ep: TailEp, opts: OrtLoadOptions = {}): Promise<Or
   }
   ort.env.wasm.wasmPaths = { wasm: new URL(ORT_FILES[ep].wasm, base).href };
   if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
-  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
   ort.env.wasm.proxy = ep === 'wasm' && (opts.proxy ?? true);
   // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
   ort.env.logLevel = 'warning';

@@ -22,7 +22,10 @@ export interface OrtWorkerOptions {
   readonly workerUrl?: string;
   /** URL of the folder holding the ORT files (default `ort/` relative to the page). */
   readonly base?: string;
-  /** wasm threads (default: up to 4 when cross-origin isolated, else 1). */
+  /**
+   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
+   * the other cores are left to the emulator and compile workers).
+   */
   readonly threads?: number;
   /** The .wasm's bytes (the page prefetches them with progress); the worker starts ORT once they are there. Absent: ORT fetches it. */
   readonly wasmBinary?: Promise<Uint8Array | null>;
@@ -43,7 +46,7 @@ export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort {
   crashed.catch(() => undefined);
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, crashed]);
   const base = new URL(opts.base ?? 'ort/', location.href);
-  const threads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+  const threads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
   const ready = Promise.resolve(opts.wasmBinary).then((bytes) => guard(api.init(
     new URL(ORT_FILES[ep].module, base).href, new URL(ORT_FILES[ep].wasm, base).href, threads, bytes ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : undefined)));
   ready.catch(() => undefined);
