@@ -9,15 +9,16 @@ import { expose, transfer } from 'comlink';
 import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantReport } from '../src/dhm/quantize';
 import { lowerHead } from '../src/dhm/float';
 import type { DhmProgram } from '../src/dhm/program';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import type { Preprocessing } from '../src/models/registry';
 import { decodeImageUrl } from './decode-image';
 import type { Graph } from '../src/graph/types';
 
 const api = {
-  /** Decode the images at `urls` and prepare them as 8-bit frames with `preprocessing` (resize, crop): the calibration set. */
-  async frames(urls: readonly string[], preprocessing: Preprocessing): Promise<RgbFrame[]> {
-    const frames = await Promise.all(urls.map(async (u) => toFrame(await decodeImageUrl(u), preprocessing)));
+  /** The calibration set (src/dhm/calibration-set.ts) for `preprocessing`, its images fetched from `modelsBase` (absolute URL) and decoded here. */
+  async frames(modelsBase: string, preprocessing: Preprocessing): Promise<RgbFrame[]> {
+    const frames = await loadCalibrationFrames(preprocessing, (img) => decodeImageUrl(new URL(img.file.path, modelsBase).href));
     return transfer(frames, frames.map((f) => f.data.buffer as ArrayBuffer));
   },
   /** Quantise `head` (NCHW float graph of the layers before the cut) into a DHM program plus its calibration report. */

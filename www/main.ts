@@ -28,6 +28,9 @@ import { createResultPanel } from './panels/result';
 import { createBackends, createRunPanel } from './panels/run';
 import { createLivePanel } from './panels/live';
 import { $ } from './dom';
+import { mountAccuracyPanel } from './accuracy';
+import { decodeImageUrl } from './image';
+import { SAMPLE_IMAGES } from '../src/models/registry';
 
 const longTasks = longTaskMonitor();
 const state = createState();
@@ -109,9 +112,13 @@ $('clock').addEventListener('input', estimates.schedule);
 
 status.set('Loading the network and the sample image…', 'loading');
 await Promise.all([inputs.useSample('cat'), estimates.selectNetwork()]);
-// Off the first run's critical path, once the page is usable: the emulator worker and the calibration images.
+// The accuracy-per-bit-width panel (issue 15, www/accuracy.ts): measured on demand (its button).
+mountAccuracyPanel($('app'), {
+  env, backend: () => backends.get('emulator'), model: () => inputs.config().modelId, cut: () => inputs.config().cut ?? 0,
+  images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
+});
+// Off the first run's critical path, once the page is usable: the emulator worker.
 void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
-
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };

@@ -1,18 +1,19 @@
 /**
  * The pipeline's platform adapter for the browser: models fetched from the server's /models/ folder, onnxruntime-web
- * (the build of the tail's EP, loaded by www/ort-loader.ts; WebGPU falls back to wasm visibly), and the calibration
- * set made from the shared sample images.
+ * (the build of the tail's EP, in the page's ORT worker: www/ort-worker.ts; WebGPU falls back to wasm visibly), and the
+ * calibration set (src/dhm/calibration-set.ts) decoded and prepared in the compile worker.
  */
 import type { PipelineEnv } from '../src/pipeline/pipeline';
 import type { Ort, TailEp } from '../src/pipeline/tail';
-import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { ModelEntry } from '../src/models/registry';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
-  /** onnxruntime-web, loaded and configured (www/ort-loader.ts's loadOrt). */
+  /** onnxruntime-web, loaded and configured (www/ort-worker.ts's ortInWorker, or www/ort-loader.ts's loadOrt). */
   readonly ort: Ort;
   /** The default EP of the tail and the GPU-only baseline. */
   readonly tailEp: TailEp;
@@ -90,9 +91,8 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        const urls = Object.values(SAMPLE_IMAGES).map((img) => new URL(base + img.path, location.href).href);
         // decoded and resized in the compile worker when there is one (a few hundred ms of pixel work off this thread)
-        f = compiler ? compiler.frames(urls, model.preprocessing) : Promise.all(urls.map(async (u) => toFrame(await decodeImageUrl(u), model.preprocessing)));
+        f = compiler ? compiler.frames(new URL(base, location.href).href, model.preprocessing) : loadCalibrationFrames(model.preprocessing, (img) => decodeImageUrl(base + img.file.path));
         frames.set(model.preprocessing, f);
         f.catch(() => frames.delete(model.preprocessing));
       }

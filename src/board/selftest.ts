@@ -9,6 +9,7 @@ import type { FrameInput } from '../backend/head-backend';
 import { demoFrame, demoProgram, referenceCompute } from './demo';
 import { LinkError, ProgramMismatchError } from './errors';
 import { FakeSerialLink, type PortFault } from './fake-port';
+import { PROTOCOL_VERSION } from './frame';
 import { programHash } from './program-hash';
 import { SerialBoardBackend } from './serial-backend';
 import { toHex } from './sha256';
@@ -199,7 +200,7 @@ export async function runSelfTest(options: SelfTestOptions = {}): Promise<SelfTe
         case 'wrong-version':
           boardFault = 'wrong-version';
           expected = { kind: 'error', errorName: 'VersionMismatchError' };
-          injected = 'board sends its next frame with protocol version 2 (valid checks)';
+          injected = `board sends its next frame with protocol version ${PROTOCOL_VERSION + 1} (valid checks)`;
           break;
         case 'wrong-program-hash':
           sim.setProgram(otherProgram);
@@ -314,8 +315,8 @@ export async function runSelfTest(options: SelfTestOptions = {}): Promise<SelfTe
           specificOk = hasCode(hostLinkErrors, ['header-crc']) && retransmittedFrames === 0;
           break;
         case 'wrong-version':
-          specific = 'the error names version 2 (expected 1, got 2)';
-          specificOk = /expected 1, got 2/.test(reported);
+          specific = `the error names version ${PROTOCOL_VERSION + 1} (expected ${PROTOCOL_VERSION}, got ${PROTOCOL_VERSION + 1})`;
+          specificOk = reported.includes(`expected ${PROTOCOL_VERSION}, got ${PROTOCOL_VERSION + 1}`);
           break;
         case 'wrong-program-hash':
           specific = 'the error carries the hash the re-flashed board announced';

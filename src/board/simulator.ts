@@ -9,7 +9,7 @@ import type { DhmProgram, HeadCycles } from '../dhm/program';
 import type { FrameInput } from '../backend/head-backend';
 import { DisconnectedError, LinkError } from './errors';
 import { encodeResultStream } from './featuremap';
-import { forgeFrameHeader, MAX_PAYLOAD_LIMIT } from './frame';
+import { forgeFrameHeader, MAX_PAYLOAD_LIMIT, PROTOCOL_VERSION } from './frame';
 import { MessageLink } from './link';
 import { ERROR_CODES, PIXEL_FORMAT_RGB888, type Message, type RunMsg, STREAM } from './messages';
 import type { BoardEndpoint, ByteDuplex } from './port';
@@ -22,7 +22,7 @@ export type BoardCompute = (program: DhmProgram, frame: FrameInput) => { readonl
 
 /** Message-level faults of the simulated board (each fires once). */
 export type BoardFault =
-  /** The next frame the board sends carries protocol version 2 (valid checks). */
+  /** The next frame the board sends carries protocol version PROTOCOL_VERSION + 1 (valid checks). */
   | 'wrong-version'
   /** The next result DATA frame's header declares a 2 GiB payload (valid header check). */
   | 'oversize-length'
@@ -167,7 +167,7 @@ export class BoardSimulator {
     const link = new MessageLink(conn, { maxPayload: this.maxPayload, clock: () => performance.now(), isFatal: () => false, interByteTimeoutMs: 100 });
     this.current = link;
     link.sendHook = (m, frame) => {
-      if (this.takeFault('wrong-version')) return forgeFrameHeader(frame, { version: 2 });
+      if (this.takeFault('wrong-version')) return forgeFrameHeader(frame, { version: PROTOCOL_VERSION + 1 });
       if (m.type === 'DATA' && m.stream === STREAM.RESULT && this.takeFault('oversize-length')) return forgeFrameHeader(frame, { length: 0x80000000 });
       return frame;
     };
@@ -199,7 +199,7 @@ export class BoardSimulator {
           case 'HELLO':
             hostMaxPayload = Math.min(MAX_PAYLOAD_LIMIT, Math.max(64, m.hostMaxPayload));
             this.hashesAnnounced.push(toHex(this.hash));
-            await link.send({ type: 'INFO', protocolVersion: 1, windowFrames: this.windowFrames, maxPayload: this.maxPayload, clockKHz: this.opts.clockKHz ?? 100_000, programHash: this.hash, boardId: this.opts.boardId ?? 'hybrid-dhm simulated Cyclone 10 GX' });
+            await link.send({ type: 'INFO', protocolVersion: PROTOCOL_VERSION, windowFrames: this.windowFrames, maxPayload: this.maxPayload, clockKHz: this.opts.clockKHz ?? 100_000, programHash: this.hash, boardId: this.opts.boardId ?? 'hybrid-dhm simulated Cyclone 10 GX' });
             break;
           case 'RESET':
             this.stats.resetsReceived++;

@@ -3,8 +3,8 @@
  * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only roofline, latency and
  * energy reductions) for one (network, cut, bit width, clock). Everything here is the cost models of src/cost
  * (evaluateHead of src/cost/sweep.ts) applied to a DHM program:
- * - before a run, the calibration-free *structural* program of src/cost/structural.ts (exact weights, shapes and bit
- *   widths; activation formats assumed) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
+ * - before a run, the calibration-free program of the DHM compiler in estimate mode (src/dhm/compiler.ts
+ *   estimateCompiler: same passes; activation ranges assumed, no frames) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
  * - after a run, the calibrated program that really ran (the pipeline's prepared program).
  * The page runs it in a worker (workers/estimates.worker.ts), off the main thread; the time of every estimate is
  * measured and shown in the page.
@@ -16,11 +16,11 @@ import { formulaCycles } from '../dhm/cycles';
 import type { ModelEntry } from '../models/registry';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from './devices';
 import { constant } from '../provenance/provenance';
-import { estimateGpuSegment, type GpuSegmentEstimate } from './gpu';
+import type { GpuSegmentEstimate } from './gpu';
 import { networkSweepInput } from './networks';
-import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
+import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 import type { HeadResources } from './resources';
-import { structuralCompiler } from './structural';
+import { estimateCompiler } from '../dhm/compiler';
 
 /** Where the estimated program came from (closed union). */
 export type ProgramSource = 'structural' | 'calibrated';
@@ -61,7 +61,7 @@ export function pageSweepConfig(bits: number, clockMHz: number): SweepConfig {
 
 /** Build the estimate context of a network from its prepared graph (listCuts + per-node GPU work). */
 export function networkContext(model: ModelEntry, graph: Graph): NetworkContext {
-  const structural = structuralCompiler(graph, model.preprocessing);
+  const structural = estimateCompiler(graph, model.preprocessing, model.id);
   const programs = new Map<string, DhmProgram>();
   const cuts = listCuts(graph);
   const net = networkSweepInput({
@@ -76,9 +76,9 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
       return p;
     },
     cycles: formulaCycles,
-    programSource: 'structural lowering (src/cost/structural.ts): exact weights and widths, activation formats assumed',
+    programSource: 'DHM compiler, estimate mode (src/dhm/compiler.ts): its own lowering and weights, activation ranges assumed (no calibration)',
   });
-  return { model, graph, cuts, net, gpuOnly: estimateGpuSegment(net.allLayers, JETSON_TX2, `the whole ${model.network}`) };
+  return { model, graph, cuts, net, gpuOnly: gpuOnlySegment(net, JETSON_TX2) };
 }
 
 /**

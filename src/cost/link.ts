@@ -23,6 +23,18 @@ export function linkBytes(values: number, bits: number, link: LinkProfile): numb
   return raw;
 }
 
+/** Transfer time of `bytes` bytes in ms, as a plain number (0 bytes → 0). */
+export function linkMs(bytes: number, link: LinkProfile): number {
+  if (bytes <= 0) return 0;
+  if (link.kind === 'pcie-gen2x4') return link.slopeMsPerKiB.value * (bytes / 1024) + link.interceptMs.value;
+  return (bytes * link.bitsPerByte.value * 1000) / link.baud.value + link.perTransferMs.value;
+}
+
+/** Bytes of the DMA chunk a transfer of `bytes` starts or ends with (the whole transfer on a serial link). */
+export function firstChunkBytes(bytes: number, link: LinkProfile): number {
+  return link.kind === 'pcie-gen2x4' ? Math.min(bytes, link.dmaChunkBytes.value) : bytes;
+}
+
 /** Transfer time of `bytes` bytes (0 bytes → 0 ms: no transfer). */
 export function linkTimeMs(bytes: number, link: LinkProfile): Figure {
   if (bytes <= 0) return modelled(0, 'ms', 'no transfer');

@@ -98,7 +98,8 @@ interface Exports {
   paddedImageBytes(inH: number, inW: number, inC: number, padT: number, padL: number, padB: number, padR: number): number;
 }
 
-// ---- memory layout constants; must equal wasm-dhm/stream.ts (docs/emulator.md) ----
+// ---- memory layout constants: the TypeScript side of wasm-dhm/abi.ts (docs/emulator.md), checked against that file
+// constant by constant by test/node/dhm-wasm-abi.test.ts ----
 const ABI_VERSION = 2;
 const MAGIC = 0x314d4844;
 const H = { MAGIC: 0, NUM_STREAMS: 1, NUM_LAYERS: 2, STREAM_TABLE: 3, LAYER_TABLE: 4, INPUT: 5, OUTPUT: 6, SCRATCH: 7, SCRATCH_BYTES: 8, STATUS_LAYER: 9, STATUS_DETAIL: 10, FRAME: 11, OUT_NCHW: 12, OUT_WRITTEN: 13, WORDS: 16 } as const;
@@ -117,6 +118,12 @@ const STATUS: Record<number, DhmEmulatorErrorCode> = {
   1: 'wasm-bad-magic', 2: 'wasm-bad-kind', 3: 'wasm-bad-shape', 4: 'wasm-bad-param',
   5: 'wasm-empty-window', 6: 'wasm-cycle-overflow', 7: 'wasm-bad-stream',
 };
+/**
+ * The memory layout this wrapper writes (word offsets of the program header H, stream record S and layer record L,
+ * field value codes, status codes), for the check against wasm-dhm/abi.ts. Read-only.
+ */
+export const WASM_ABI = { ABI_VERSION, MAGIC, H, S, L, KIND, ROUNDING, OVERFLOW, ACTIVATION, MODE, STATUS } as const;
+
 /** The DhmEmulatorError code of a Wasm status code (0 = ok has none). */
 export function emulatorStatusCode(status: number): DhmEmulatorErrorCode {
   return STATUS[status] ?? 'wasm-unknown-status';

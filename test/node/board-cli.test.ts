@@ -18,6 +18,7 @@ import { SerialBoardBackend } from '../../src/board/serial-backend';
 import { BoardSimulator } from '../../src/board/simulator';
 import { createEmulator } from '../../src/dhm/wasm';
 import { randomFrame, randomProgram } from '../../src/dhm/random';
+import { emulatorWasmPath, freshDistWasm } from './helpers/wasm';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -52,6 +53,7 @@ describe('board CLI', () => {
   });
 
   it('golden squeezenet1.1 --cut 0: files written, expected sha256 = sha256(expected-0.i32) = the Wasm emulator\'s output, replay bit-identical', { timeout: 300_000 }, async () => {
+    freshDistWasm(); // golden and emulate load dist/dhm.wasm themselves
     const out = mkdtempSync(join(tmpdir(), 'golden-'));
     try {
       const { code, out: text } = await capture(() => import('../../cli/commands/golden'), ['squeezenet1.1', '--cut', '0', '--image', join(ROOT, 'models', 'images', 'cat.bmp'), '--out', out, '--json']);
@@ -79,7 +81,7 @@ describe('board CLI', () => {
 
 describe('cross-check: Wasm emulator vs simulated board backed by the Wasm emulator', () => {
   it('bit-identical on a demo stem and random multi-layer programs', async () => {
-    const wasmBytes = readFileSync(join(ROOT, 'dist', 'dhm.wasm'));
+    const wasmBytes = readFileSync(emulatorWasmPath());
     const emu = await createEmulator(wasmBytes);
     const host = await wasmInProcessBackend(wasmBytes);
     const compute = emulatorCompute(emu);
