@@ -26,6 +26,8 @@ export interface ReportNetwork {
   readonly cuts: number;
   /** How the head programs were obtained (compiler, calibration images, …). */
   readonly programSource: string;
+  /** The model file's description (e.g. SqueezeNet 1.0 here is the pruned Deep Compression variant). */
+  readonly title?: string;
 }
 
 /** An optional measured or modelled extra table. */
@@ -337,13 +339,15 @@ function fpgaSection(input: ReportInput, md: string[]): void {
   md.push('');
   if (!os) md.push('Skipped: no open-synthesis figures were given to this run.');
   else if ('skipped' in os) md.push(`Skipped: ${os.skipped}`);
+  else if (os.figures.length === 0) md.push(`Skipped: \`${os.file}\` holds no figures.`);
   else {
     md.push(`From \`${os.file}\` (provenance **measured** here):`);
     md.push('');
-    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'note'], os.figures.map((x) => [
-      x.design, x.tool, x.alms === undefined ? '—' : String(x.alms), x.modelAlms === undefined ? '—' : String(x.modelAlms),
-      x.alms && x.modelAlms !== undefined ? fmt(x.modelAlms / x.alms, 3) : '—', x.registers === undefined ? '—' : String(x.registers),
-      x.modelRegisters === undefined ? '—' : String(x.modelRegisters), x.note ?? '',
+    const v = (x: number | undefined): string => (x === undefined ? '—' : String(x));
+    const ratio = (m: number | undefined, s: number | undefined): string => (m !== undefined && s ? fmt(m / s, 3) : '—');
+    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'model / synthesis', 'synthesis adder bits', 'model adder bits', 'model / synthesis', 'note'], os.figures.map((x) => [
+      x.design, x.tool, v(x.alms), v(x.modelAlms), ratio(x.modelAlms, x.alms), v(x.registers), v(x.modelRegisters), ratio(x.modelRegisters, x.registers),
+      v(x.adderBits), v(x.modelAdderBits), ratio(x.modelAdderBits, x.adderBits), x.note ?? '',
     ])));
   }
   md.push('');
@@ -377,7 +381,7 @@ export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   md.push('');
   md.push(`Primary configuration (per-network tables, rows.csv): FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${cfg.link.name}; input frame from the ${cfg.inputSource === 'host' ? `host over the link (${cfg.transfers ?? 'serial'} transfers)` : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
   md.push('');
-  md.push(table(['network', 'model id', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, String(n.cuts)])));
+  md.push(table(['network', 'model id', 'model file', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, n.title ?? '—', String(n.cuts)])));
   md.push('');
   for (const src of [...new Set(input.networks.map((n) => n.programSource))]) {
     const who = input.networks.filter((n) => n.programSource === src).map((n) => n.modelId).join(', ');
