@@ -79,7 +79,7 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
     const f = est.row.figures;
     $('est-note').textContent = `${getModel(id).network}, cut ${est.cutIndex} (${inputs.cutText(cutList, est.cutIndex)}), ${est.bits}-bit, ${est.clockMHz} MHz. ` +
       (est.programSource === 'structural'
-        ? 'Costed from the calibration-free structural program (exact weights and widths; activation formats assumed) — no run needed.'
+        ? 'Costed from the DHM compiler in estimate mode (its own weights and widths, no calibration: activation ranges assumed) — no run needed.'
         : 'Costed from the calibrated program that ran.') +
       ` Estimate computed in the estimates worker (off the main thread) in ${est.ms.toFixed(1)} ms (measured here).`;
     const verdict = $('fit-verdict');
