@@ -22,7 +22,7 @@ export interface LayerContext {
   readonly times: StreamTimes;
   /** Module name to emit. */
   readonly module: string;
-  /** Per conv weight index (OIHW) whether its product goes to a DSP multiplier (absent: all shift-add). */
+  /** Per conv weight index (OIHW) whether its product goes to a DSP multiplier (absent: all shift-add); ±2^k weights stay shifts. */
   readonly dspWeights?: Uint8Array;
 }
 
@@ -94,10 +94,13 @@ function windowInstance(ctx: LayerContext, l: ConvLayer | MaxPoolLayer): string[
   const rows = lineBufferRows(p, l, ctx.times);
   const word = x.channels * x.format.bits;
   const nt = g.kH * g.kW;
+  // signed counters hold rows/columns from −pad to the last window's last tap (and output indices)
+  const reach = Math.max(x.height, x.width, out.height, out.width) + Math.max(g.pT, g.pL, l.padBottom, l.padRight) + Math.max(g.sH, g.sW) + Math.max(g.dH * (g.kH - 1), g.dW * (g.kW - 1)) + 2;
+  const pw = Math.ceil(Math.log2(reach + 1)) + 2;
   return [
     `  wire issue; wire [${nt - 1}:0] tap_ok; wire [${nt * word - 1}:0] tap_data;`,
     `  ${comment(`line buffer: ${rows} rows x ${x.width} pixels x ${word} bits`)}`,
-    `  window #(.WORD(${word}), .IN_H(${x.height}), .IN_W(${x.width}), .OUT_H(${out.height}), .OUT_W(${out.width}), .KH(${g.kH}), .KW(${g.kW}), .SH(${g.sH}), .SWD(${g.sW}), .DH(${g.dH}), .DW(${g.dW}), .PT(${g.pT}), .PL(${g.pL}), .ROWS(${rows}), .SB(${indexBits(rows)}), .CB(${indexBits(x.width)}))`,
+    `  window #(.WORD(${word}), .IN_H(${x.height}), .IN_W(${x.width}), .OUT_H(${out.height}), .OUT_W(${out.width}), .KH(${g.kH}), .KW(${g.kW}), .SH(${g.sH}), .SWD(${g.sW}), .DH(${g.dH}), .DW(${g.dW}), .PT(${g.pT}), .PL(${g.pL}), .ROWS(${rows}), .SB(${indexBits(rows)}), .CB(${indexBits(x.width)}), .PW(${pw}))`,
     '    win (.clk(clk), .rst(rst), .ce(ce), .restart(restart), .in_valid(in0_valid), .in_data(in0_data), .issue(issue), .tap_ok(tap_ok), .tap_data(tap_data));',
   ];
 }
@@ -142,7 +145,7 @@ export function convModule(ctx: LayerContext, l: ConvLayer): string {
           const pn = `p${np++}`;
           regs.push(`  reg signed [${P - 1}:0] ${pn};`);
           let expr: string;
-          if (ctx.dspWeights?.[wi]) {
+          if (ctx.dspWeights?.[wi] && csdDigits(w).length > 1) {
             expr = `${xn} * ${signedLiteral(w, P)}`;
           } else {
             const d = csdDigits(w);
