@@ -62,7 +62,8 @@ for (const f of readdirSync(join(root, 'www'))) {
 mkdirSync(join(dist, 'hdl'), { recursive: true });
 for (const f of readdirSync(join(root, 'hdl'))) if (f.endsWith('.v')) copyFileSync(join(root, 'hdl', f), join(dist, 'hdl', f));
 const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
-for (const f of ['ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));
+// both builds: the page loads the one of the tail's EP (www/ort-loader.ts)
+for (const f of ['ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort.wasm.bundle.min.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));
 
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));

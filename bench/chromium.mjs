@@ -23,7 +23,8 @@ import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
-import { freeCores } from './cpu-idle.mjs';
+import { cpuInfo, formatCpu, freeCores } from './cpu-idle.mjs';
+import { writeResults } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -32,6 +33,8 @@ const opt = (name, dflt) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
 const JSON_OUT = args.includes('--json');
+/** --no-save: do not write bench/results/ (a quick look). */
+const NO_SAVE = args.includes('--no-save');
 const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '900')) * 1000;
 
@@ -98,17 +101,21 @@ const idleAfter = await freeCores();
 const range = (xs) => (xs && xs.length ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : 'n/a');
 let chromiumVersion = 'unknown';
 try { chromiumVersion = execFileSync(CHROME_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* keep unknown */ }
+const cpu = cpuInfo();
 const machine = {
-  node: process.version, chromium: chromiumVersion, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length,
+  node: process.version, chromium: chromiumVersion, cpu: cpu.model, cores: cpu.cores, caches: cpu.caches,
   loadAverage1m: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, range(v)])), idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
 };
 const fmtIdle = (v) => (v === null ? '?' : v.toFixed(2));
+const full = { ...result, bench: 'chromium', date: new Date().toISOString(), machine };
+const file = NO_SAVE ? null : writeResults(join(ROOT, 'bench', 'results'), 'chromium', full);
 if (JSON_OUT) {
-  console.log(JSON.stringify({ ...result, machine }, null, 2));
+  console.log(JSON.stringify(full, null, 2));
 } else {
   const p = result.page;
   for (const line of result.lines) console.log(line);
   console.log(`measured in ${machine.chromium} (headless; page crossOriginIsolated=${p.crossOriginIsolated}, onnxruntime-web ${p.ortVersion} wasm build, numThreads 1): ` +
-    `median of ${p.rounds} rounds x ${p.runs} runs per block after ${p.warmup} warm-up; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; ` +
+    `median of ${p.rounds} rounds x ${p.runs} runs per block after ${p.warmup} warm-up; ${formatCpu(cpu)}, Node ${machine.node}; ` +
     `1-min load average during ${Object.entries(machine.loadAverage1m).map(([k, v]) => `${k} ${v}`).join(', ')} ; ${fmtIdle(idleBefore)} / ${fmtIdle(idleAfter)} of ${machine.cores} cores idle in the second before / after the run — other processes share these cores, figures are noisy`);
+  if (file) console.log(`raw results: ${file} (README tables: node bench/readme-tables.mjs)`);
 }

@@ -30,3 +30,31 @@ export async function freeCores(ms = 1000) {
     return null;
   }
 }
+
+/**
+ * The CPU this benchmark ran on: model name, core count and the caches of cpu0 (Linux sysfs: level, type, size in
+ * KiB, how many CPUs share it) — printed and stored next to every figure, since the emulator's speed depends on them.
+ */
+export function cpuInfo() {
+  const caches = [];
+  const dir = '/sys/devices/system/cpu/cpu0/cache';
+  for (let i = 0; i < 8; i++) {
+    try {
+      const read = (f) => readFileSync(`${dir}/index${i}/${f}`, 'utf8').trim();
+      const size = read('size');
+      const kib = /M$/i.test(size) ? Number.parseFloat(size) * 1024 : Number.parseFloat(size);
+      const shared = read('shared_cpu_list').split(',').reduce((n, r) => { const [a, b] = r.split('-').map(Number); return n + (b === undefined ? 1 : b - a + 1); }, 0);
+      caches.push({ level: Number(read('level')), type: read('type'), sizeKiB: kib, sharedByCpus: shared });
+    } catch {
+      break;
+    }
+  }
+  return { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, caches };
+}
+
+/** One line of text for {@link cpuInfo}'s result, e.g. `AMD EPYC, 2 cores, L1d 32 KiB, L2 1024 KiB per core, L3 32 MiB shared by 2`. */
+export function formatCpu(c) {
+  const size = (k) => (k >= 1024 && k % 1024 === 0 ? `${k / 1024} MiB` : `${k} KiB`);
+  const caches = c.caches.map((x) => `L${x.level}${x.type === 'Data' ? 'd' : x.type === 'Instruction' ? 'i' : ''} ${size(x.sizeKiB)}${x.sharedByCpus === 1 ? ' per core' : ` shared by ${x.sharedByCpus}`}`);
+  return `${c.model}, ${c.cores} cores${caches.length ? `, ${caches.join(', ')}` : ', caches unknown'}`;
+}

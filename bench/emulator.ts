@@ -26,12 +26,15 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import * as ort from 'onnxruntime-web';
 import { createEmulator } from '../src/dhm/wasm';
+import { getModel } from '../src/models/registry';
+import { nodeCalibrationFrames } from '../cli/calibration';
 import {
-  HEADS, SAMPLE_IMAGES, buildHead, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
+  buildFittingHeads, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
   type ScalingResult, type TimedHead,
 } from './heads';
 import type { NodeBenchWorkerData } from './emulator-bench.node-worker';
-import { freeCores } from './cpu-idle.mjs';
+import { cpuInfo, formatCpu, freeCores } from './cpu-idle.mjs';
+import { writeResults } from './results.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -44,6 +47,8 @@ const WARMUP = Number(opt('warmup', '5'));
 const FRAMES = Number(opt('frames', '240'));
 const WASM = resolve(opt('wasm', 'dist/dhm.wasm'));
 const JSON_OUT = args.includes('--json');
+/** --no-save: do not write bench/results/ (a quick look). */
+const NO_SAVE = args.includes('--no-save');
 const ROOT = resolve('.');
 /** 1-minute load average (the 2 cores are shared with other processes). */
 const load1m = (): number => Number(os.loadavg()[0]!.toFixed(2));
@@ -77,12 +82,13 @@ async function main(): Promise<void> {
   const emulator = await createEmulator(readFileSync(WASM));
   const gc = (globalThis as { gc?: () => void }).gc; // with node --expose-gc: start every block from a collected heap
   const heads: TimedHead[] = [];
-  for (const { model, label } of HEADS) {
-    const b = buildHead(model, label, readFileSync(resolve(ROOT, 'models', modelPath(model))),
-      SAMPLE_IMAGES.map((f) => readFileSync(resolve(ROOT, 'models/images', f))));
+  const built = buildFittingHeads((model) => new Uint8Array(readFileSync(resolve(ROOT, 'models', modelPath(model)))),
+    (model) => nodeCalibrationFrames(getModel(model).preprocessing));
+  for (const b of built) {
     const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     heads.push(timedHead(emulator, b, session, { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) }));
   }
+  const idleAtStart = await freeCores();
   const loadTiming = [load1m()];
   for (const h of heads) await timeRuns(emulator, h, WARMUP, false, gc);
   for (let round = 0; round < ROUNDS; round++) for (const h of heads) await timeRuns(emulator, h, RUNS, true, gc);
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
     rows.push({ ...row });
     if (!JSON_OUT) console.log(formatRow(row));
   }
-  if (!JSON_OUT) console.log(`(single-thread rows: 1-min load average ${loadTiming[0]} before, ${loadTiming[1]} after)`);
+  if (!JSON_OUT) console.log(`(single-thread rows on ${formatCpu(cpuInfo())}: 1-min load average ${loadTiming[0]} before, ${loadTiming[1]} after)`);
   let control: Record<string, unknown> | undefined;
   if (!args.includes('--no-workers')) {
     const script = await workerScript();
@@ -113,9 +119,16 @@ async function main(): Promise<void> {
       rows[i]!.workers = await note(() => measureScaling(FRAMES, ROUNDS, (n) => workersFps(script, wasm, h, n, FRAMES)), h.label, 'worker_threads', h.macs);
     }
   }
-  const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadAverage1m: load1m(), runs: RUNS, rounds: ROUNDS, warmup: WARMUP };
-  if (JSON_OUT) console.log(JSON.stringify({ kind: 'measured', machine, rows, workersControl: control }, null, 2));
-  else console.log(`measured: median of ${ROUNDS} rounds x ${RUNS} runs per block after ${WARMUP} warm-up, single thread, Node ${machine.node}, ${machine.cpu} (${machine.cores} cores, load average ${machine.loadAverage1m.toFixed(2)} at the end — other processes share these cores)`);
+  const cpu = cpuInfo();
+  const machine = { node: process.version, cpu: cpu.model, cores: cpu.cores, caches: cpu.caches, loadAverage1m: load1m(), loadAverage1mTiming: loadTiming, idleCoresAtStart: idleAtStart, runs: RUNS, rounds: ROUNDS, warmup: WARMUP };
+  const result = { kind: 'measured', bench: 'node', date: new Date().toISOString(), machine, rows, workersControl: control };
+  const file = NO_SAVE ? null : writeResults(resolve(ROOT, 'bench/results'), 'node', result);
+  if (JSON_OUT) console.log(JSON.stringify(result, null, 2));
+  else {
+    console.log(`measured: median of ${ROUNDS} rounds x ${RUNS} runs per block after ${WARMUP} warm-up, single thread, Node ${machine.node}; ${formatCpu(cpu)}; ` +
+      `load average ${loadTiming[0]} before / ${machine.loadAverage1m.toFixed(2)} at the end, ${idleAtStart === null ? '?' : idleAtStart.toFixed(2)} of ${cpu.cores} cores idle at the start — other processes share these cores`);
+    if (file) console.log(`raw results: ${file} (README tables: node bench/readme-tables.mjs)`);
+  }
 }
 
 await main();

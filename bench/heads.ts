@@ -10,18 +10,35 @@ import type { DhmProgram } from '../src/dhm/program';
 import type { DhmEmulator } from '../src/dhm/wasm';
 import { loadGraph, listCuts, splitAt, splitToOnnx } from '../src/graph/index';
 import { getModel, type ModelId } from '../src/models/registry';
-import { decodeBmp } from '../src/image/bmp';
-import { frameToTensor, toFrame } from '../src/image/preprocess';
+import { frameToTensor, type RgbFrame } from '../src/image/preprocess';
+import { modelSweepInput } from '../src/cost/reproduce';
+import { sweepNetwork } from '../src/cost/sweep';
+import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4 } from '../src/cost/devices';
 
-/** The benchmarked heads: cut 0 (the first conv + its activation) of each network. */
-export const HEADS: readonly { readonly model: ModelId; readonly label: string }[] = [
-  { model: 'squeezenet1.1', label: 'squeezenet1.1 conv1+relu' },
-  { model: 'mobilenetv2', label: 'mobilenetv2 conv1+relu6' },
-  { model: 'shufflenetv2', label: 'shufflenetv2 conv1+relu' },
-];
+/** The benchmarked networks (the paper's three); every cut whose head fits the FPGA at {@link BENCH_BITS} bits is timed. */
+export const BENCH_MODELS: readonly ModelId[] = ['squeezenet1.1', 'mobilenetv2', 'shufflenetv2'];
+/** Activation and weight width of the benchmarked heads, bits. */
+export const BENCH_BITS = 8;
 
-/** The sample images used for calibration (the first one is the timed frame), relative to models/images/. */
-export const SAMPLE_IMAGES = ['cat.bmp', 'dragonfly.bmp'] as const;
+/** A cut of a network whose head fits the FPGA, by the cost model. */
+export interface FittingCut {
+  readonly model: ModelId;
+  readonly cutIndex: number;
+  /** Tensor the head is cut at. */
+  readonly tensor: string;
+  /** Resource limiting the fit (the highest utilisation). */
+  readonly limiting: string;
+}
+
+/**
+ * The cuts of `model` whose head fits the paper's FPGA (Cyclone 10 GX 10CX220) at {@link BENCH_BITS} bits, computed
+ * by the cost model's sweep (src/cost: structural programs, DSPs for the costliest multipliers) — not a fixed list.
+ */
+export function fittingCuts(model: ModelId, modelBytes: Uint8Array): FittingCut[] {
+  const net = modelSweepInput({ entry: getModel(model), bytes: modelBytes });
+  const rows = sweepNetwork(net, { fpga: CYCLONE10GX_10CX220, gpu: JETSON_TX2, link: PCIE_GEN2_X4, bits: [BENCH_BITS], dspPolicy: 'dsp-largest-first', inputSource: 'host' });
+  return rows.filter((r) => r.fits).map((r) => ({ model, cutIndex: r.cutIndex, tensor: r.tensor, limiting: r.limiting }));
+}
 
 /** Path of a model's ONNX file relative to models/ (from src/models/registry). */
 export function modelPath(model: ModelId): string {
@@ -45,6 +62,8 @@ export function headMacs(program: DhmProgram): number {
 /** A head ready to time on both sides. */
 export interface BuiltHead {
   readonly label: string;
+  readonly model: ModelId;
+  readonly cutIndex: number;
   /** Name of the tensor the head is cut at. */
   readonly cut: string;
   readonly program: DhmProgram;
@@ -58,22 +77,32 @@ export interface BuiltHead {
 }
 
 /**
- * Build head cut 0 of `model` from its ONNX bytes and the sample images' bytes (in SAMPLE_IMAGES order): compile it to a
- * DhmProgram with the default 8-bit options calibrated on the images, and serialise the float head for ORT.
+ * Build head `cutIndex` of `model` from its ONNX bytes and the model's calibration frames (the compiler's calibration
+ * set, src/dhm/calibration-set.ts, in its order; the first one, cat, is the timed frame): compile it to a DhmProgram
+ * with the default {@link BENCH_BITS}-bit options, as the pipeline does, and serialise the float head for ORT.
  */
-export function buildHead(model: ModelId, label: string, modelBytes: Uint8Array, imageBytes: readonly Uint8Array[]): BuiltHead {
+export function buildHead(model: ModelId, cutIndex: number, modelBytes: Uint8Array, frames: readonly RgbFrame[]): BuiltHead {
   const m = getModel(model);
   const g = loadGraph(modelBytes);
   const cuts = listCuts(g);
-  const frames = imageBytes.map((b, i) => toFrame(decodeBmp(b, SAMPLE_IMAGES[i] ?? `image${i}`), m.preprocessing));
-  const { program } = compileHead(splitAt(g, 0).head, {
-    preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex: 0,
+  const { program } = compileHead(splitAt(g, cutIndex).head, {
+    preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex, bits: BENCH_BITS, weightBits: BENCH_BITS,
   });
   const t = frameToTensor(frames[0]!, m.preprocessing);
+  const cut = cuts[cutIndex]!.tensor;
   return {
-    label, cut: cuts[0]!.tensor, program, frame: frames[0]!.data, onnx: splitToOnnx(g, 0).head,
+    label: `${model} cut ${cutIndex} (${cut})`, model, cutIndex, cut, program, frame: frames[0]!.data, onnx: splitToOnnx(g, cutIndex).head,
     input: { data: t.data, dims: [...t.dims] }, macs: headMacs(program),
   };
+}
+
+/** Every fitting head of every benchmarked network, built (see {@link fittingCuts}, {@link buildHead}). */
+export function buildFittingHeads(modelBytes: (model: ModelId) => Uint8Array, calibration: (model: ModelId) => readonly RgbFrame[]): BuiltHead[] {
+  return BENCH_MODELS.flatMap((model) => {
+    const bytes = modelBytes(model);
+    const frames = calibration(model);
+    return fittingCuts(model, bytes).map((c) => buildHead(model, c.cutIndex, bytes, frames));
+  });
 }
 
 /**
@@ -173,6 +202,8 @@ export async function timeRuns(emulator: DhmEmulator, h: TimedHead, n: number, r
 /** One result row of the single-thread comparison (times in ms, medians; IQRs as text; throughput in GMAC/s). */
 export interface ResultRow {
   readonly head: string;
+  readonly model: ModelId;
+  readonly cutIndex: number;
   readonly cut: string;
   readonly macs: number;
   readonly cycles: number;
@@ -204,7 +235,7 @@ export function resultRow(emulator: DhmEmulator, h: TimedHead): ResultRow {
   const fresh = median(m.fresh);
   const ortMs = median(m.ort);
   return {
-    head: h.label, cut: h.cut, macs: h.macs, cycles: h.cycles, datapath: [...emulator.prepare(h.program).values()].join(','),
+    head: h.label, model: h.model, cutIndex: h.cutIndex, cut: h.cut, macs: h.macs, cycles: h.cycles, datapath: [...emulator.prepare(h.program).values()].join(','),
     emulatorPooledMs: pooled, emulatorFreshMs: fresh, ortMs, allocCopyMs: median(m.allocCopy),
     emulatorPooledIqrMs: iqr(m.pooled), emulatorFreshIqrMs: iqr(m.fresh), ortIqrMs: iqr(m.ort), allocCopyIqrMs: iqr(m.allocCopy),
     emulatorPooledGmacPerS: h.macs / pooled / 1e6, emulatorFreshGmacPerS: h.macs / fresh / 1e6, ortGmacPerS: h.macs / ortMs / 1e6,
@@ -214,7 +245,7 @@ export function resultRow(emulator: DhmEmulator, h: TimedHead): ResultRow {
 
 /** One line of text for a row (the same in Node and Chromium). */
 export function formatRow(r: ResultRow): string {
-  return `${r.head.padEnd(26)} ${(r.macs / 1e6).toFixed(2).padStart(6)} MMAC | emulator pooled out ${r.emulatorPooledMs.toFixed(2)} ms (IQR ${r.emulatorPooledIqrMs}) ` +
+  return `${r.head.padEnd(40)} ${(r.macs / 1e6).toFixed(2).padStart(6)} MMAC | emulator pooled out ${r.emulatorPooledMs.toFixed(2)} ms (IQR ${r.emulatorPooledIqrMs}) ` +
     `${r.emulatorPooledGmacPerS.toFixed(2)} GMAC/s, fresh out ${r.emulatorFreshMs.toFixed(2)} ms (IQR ${r.emulatorFreshIqrMs}) ${r.emulatorFreshGmacPerS.toFixed(2)} GMAC/s | ` +
     `ORT wasm 1T ${r.ortMs.toFixed(2)} ms (IQR ${r.ortIqrMs}) ${r.ortGmacPerS.toFixed(2)} GMAC/s | ratio ${r.ratio.toFixed(2)}x (fresh: ${r.ratioFresh.toFixed(2)}x) | ` +
     `fresh output-sized alloc+copy ${r.allocCopyMs.toFixed(2)} ms | ${r.datapath}, ${r.cycles} cycles`;
@@ -249,7 +280,7 @@ export async function measureScaling(frames: number, rounds: number, fps: (worke
 export function formatScaling(label: string, what: string, s: ScalingResult, macs?: number, note = ''): string {
   const g = (fps: number): string => (macs === undefined ? '' : ` (${(fps * macs / 1e9).toFixed(2)} GMAC/s)`);
   const range = (xs: readonly number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
-  return `${label.padEnd(26)} ${what} (${s.frames} frames x ${s.rounds} rounds): 1 → ${s.oneFps.toFixed(0)} frames/s${g(s.oneFps)} [${range(s.oneFpsAll)}], ` +
+  return `${label.padEnd(40)} ${what} (${s.frames} frames x ${s.rounds} rounds): 1 → ${s.oneFps.toFixed(0)} frames/s${g(s.oneFps)} [${range(s.oneFpsAll)}], ` +
     `2 → ${s.twoFps.toFixed(0)} frames/s${g(s.twoFps)} [${range(s.twoFpsAll)}], scaling 2w/1w ${s.scaling.toFixed(2)}x${note ? ` ${note}` : ''}`;
 }
 

@@ -2,10 +2,11 @@
 // memory (docs/emulator.md), calls `prepare` once per program and `run` once per frame, and maps the returned
 // status codes to typed errors. No allocation happens here: every buffer is placed by the wrapper.
 
-import { convLatency, convValues, packConv } from './dot_product';
+import { convLatency, convValues, packConv } from './conv';
 import { poolLatency, poolValues } from './pool';
 import { ADD_LATENCY, addValues } from './add';
 import { WIRE_LATENCY, wireValues } from './wire';
+import { ABI_VERSION } from './abi';
 import {
   H_INPUT_STREAM, H_MAGIC, H_OUT_WRITTEN, H_NUM_LAYERS, H_NUM_STREAMS, H_OUTPUT_STREAM, H_STATUS_DETAIL, H_STATUS_LAYER,
   KIND_ADD, KIND_CONV, KIND_MAXPOOL, KIND_WIRE, L_DH, L_DW, L_IN0, L_IN1, L_KH, L_KW, L_KIND, L_LATENCY,
@@ -14,7 +15,7 @@ import {
   streamRec, windowStream, word, writeOutputNchw,
 } from './stream';
 
-export { packedBytes, paddedImageBytes } from './dot_product';
+export { packedBytes, paddedImageBytes } from './conv';
 
 /** First free byte of linear memory after static data, 16-byte aligned: the wrapper places everything above it. */
 export function heapBase(): usize {
@@ -23,7 +24,7 @@ export function heapBase(): usize {
 
 /** ABI version of the memory layout (docs/emulator.md); the wrapper refuses a module with another one. */
 export function abiVersion(): i32 {
-  return 2;
+  return ABI_VERSION;
 }
 
 function fail(prog: usize, layer: i32, status: i32, detail: i32): i32 {

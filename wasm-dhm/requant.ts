@@ -5,17 +5,9 @@
 //   - `requantX4`: four i32 accumulators at once through f64x2 lanes, used by the SIMD fast paths when the
 //     compiler-side bounds (src/dhm/wasm.ts `chooseConvMode`) guarantee |acc| < 2^31 and a result that fits i32.
 
-export const ROUND_FLOOR: i32 = 0;
-export const ROUND_HALF_UP: i32 = 1;
-export const ROUND_HALF_EVEN: i32 = 2;
-
-export const OVERFLOW_SATURATE: i32 = 0;
-export const OVERFLOW_WRAP: i32 = 1;
-
-export const ACT_NONE: i32 = 0;
-export const ACT_RELU: i32 = 1;
-export const ACT_RELU6: i32 = 2;
-export const ACT_HARDTANH: i32 = 3;
+// The rounding / overflow / activation codes are layer-record field values: defined in abi.ts.
+import { ACT_HARDTANH, ACT_NONE, ACT_RELU, ACT_RELU6, OVERFLOW_SATURATE, OVERFLOW_WRAP, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP } from './abi';
+export { ACT_HARDTANH, ACT_NONE, ACT_RELU, ACT_RELU6, OVERFLOW_SATURATE, OVERFLOW_WRAP, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP };
 
 /** Largest right shift applied literally; larger shifts give the same result for |acc| < 2^61. */
 const MAX_RIGHT_SHIFT: i32 = 62;

@@ -7,7 +7,7 @@
  * Cross-check: the same program and frame on a second backend, compared bit for bit (src/board/crosscheck.ts).
  */
 import type { DhmProgram } from '../src/dhm/program';
-import type { FrameInput, HeadBackend, HeadResult } from '../src/pipeline/backend';
+import type { FrameInput, HeadBackend, HeadResult } from '../src/backend/head-backend';
 import type { SerialBoardBackend, BoardInfo } from '../src/board/serial-backend';
 import { requestSerialPort, startSimulatedBoard, webSerialBackend, type SimulatedBoard } from './serial';
 import { compareHeads, type ComparedHead, type HeadComparison } from '../src/board/crosscheck';
@@ -19,8 +19,8 @@ export type PageBackendKind = 'emulator' | 'sim-board' | 'board' | 'reference';
 /** Line rate of the (simulated or real) board link, baud (a common USB-UART maximum; an assumption, shown in the page). */
 export const BOARD_BAUD = 921_600;
 
-/** The emulator worker backend (one per page, workers restarted after failures by worker-backend.ts itself). */
-export function emulatorBackend(): HeadBackend {
+/** The emulator worker backend (one per page, workers restarted after failures by worker-backend.ts itself); `warm` starts it early. */
+export function emulatorBackend(): HeadBackend & { warm(): Promise<void> } {
   return workerBackend();
 }
 

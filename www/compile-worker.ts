@@ -5,7 +5,10 @@
  * the worker-side error's name and message (e.g. QuantizeError); the next compile then starts a fresh worker.
  */
 import type { CompileWorkerApi } from '../workers/compile.worker';
-import type { CompileOptions, CompileResult } from '../src/dhm/quantize';
+import type { CompileOptions, CompileResult, QuantReport } from '../src/dhm/quantize';
+import type { DhmProgram } from '../src/dhm/program';
+import type { RgbFrame } from '../src/image/preprocess';
+import type { Preprocessing } from '../src/models/registry';
 import type { Graph } from '../src/graph/types';
 import { managedWorker } from './managed-worker';
 
@@ -21,6 +24,10 @@ export class CompileWorkerError extends Error {
 export interface WorkerCompiler {
   /** Quantise `head` with `options` in the worker: the DHM program and the per-tensor calibration report. */
   compile(head: Graph, options: CompileOptions, signal?: AbortSignal): Promise<Pick<CompileResult, 'program' | 'report'>>;
+  /** The per-tensor calibration report of `program` (compiled from `head` with `options`), in the worker. */
+  report(head: Graph, options: CompileOptions, program: DhmProgram, signal?: AbortSignal): Promise<QuantReport>;
+  /** The calibration set for `preprocessing`, its images fetched from `modelsBase` (absolute URL), decoded and prepared in the worker. */
+  frames(modelsBase: string, preprocessing: Preprocessing, signal?: AbortSignal): Promise<RgbFrame[]>;
   /** Workers started so far. */
   readonly workersStarted: number;
   /** Terminate the worker (a later compile starts a new one). */
@@ -32,6 +39,8 @@ export function workerCompiler(workerUrl: string | URL = 'workers/compile.worker
   const w = managedWorker<CompileWorkerApi>({ url: new URL(workerUrl, location.href), name: 'dhm-compiler', errorType: CompileWorkerError });
   return {
     compile: (head, options, signal) => w.call((api) => api.compile(head, options), signal),
+    frames: (modelsBase, preprocessing, signal) => w.call((api) => api.frames(modelsBase, preprocessing), signal),
+    report: (head, options, program, signal) => w.call((api) => api.report(head, options, program), signal),
     get workersStarted() {
       return w.started;
     },

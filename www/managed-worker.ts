@@ -6,7 +6,7 @@
  * it; the next call starts a fresh worker.
  */
 import { wrap, releaseProxy, type Remote } from 'comlink';
-import { abortError } from '../src/pipeline/backend';
+import { abortError } from '../src/backend/abort';
 
 /** A lazily started worker and a guarded way to call it. */
 export interface ManagedWorker<Api> {

@@ -1,23 +1,29 @@
 /**
  * The pipeline's platform adapter for the browser: models fetched from the server's /models/ folder, onnxruntime-web
- * (WebGPU EP, wasm as the visible fallback), and the calibration set made from the shared sample images.
+ * (the build of the tail's EP, in the page's ORT worker: www/ort-worker.ts; WebGPU falls back to wasm visibly), and the
+ * calibration set (src/dhm/calibration-set.ts) decoded and prepared in the compile worker.
  */
-import * as ort from 'onnxruntime-web/webgpu';
 import type { PipelineEnv } from '../src/pipeline/pipeline';
-import type { Ort } from '../src/pipeline/tail';
-import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { Ort, TailEp } from '../src/pipeline/tail';
+import type { ModelEntry } from '../src/models/registry';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
+  /** onnxruntime-web, loaded and configured (www/ort-worker.ts's ortInWorker, or www/ort-loader.ts's loadOrt). */
+  readonly ort: Ort;
+  /** The default EP of the tail and the GPU-only baseline. */
+  readonly tailEp: TailEp;
+  /**
+   * Whether ORT's placement log reaches this thread's `console` (default true: ORT on this thread, or in the page's ORT
+   * worker, which forwards it); false for ORT's own proxy worker, whose log cannot be read here.
+   */
+  readonly checkPlacement?: boolean;
   /** URL prefix of the provisioned models folder (default: `models/` relative to the page). */
   readonly modelsBase?: string;
-  /** URL of `ort-wasm-simd-threaded.asyncify.wasm` (default: `ort/` relative to the page, as build.mjs lays it out). */
-  readonly ortWasmUrl?: string;
-  /** wasm threads for the wasm EP (default: up to 4 when cross-origin isolated, else 1). */
-  readonly threads?: number;
   /**
    * URL of dist/workers/compile.worker.js: the quantiser runs there, off the main thread (default:
    * `workers/compile.worker.js` relative to the page); `null` runs it in-process.
@@ -67,25 +73,26 @@ export async function fetchWithProgress(url: string, what: string, onProgress?: 
   return out;
 }
 
-/** Configure onnxruntime-web once and return a PipelineEnv for this page. */
-export function browserPipelineEnv(opts: BrowserEnvOptions = {}): PipelineEnv {
+/** A PipelineEnv for this page over a loaded onnxruntime-web. */
+export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
   const base = new URL(opts.modelsBase ?? 'models/', location.href).href;
-  ort.env.wasm.wasmPaths = { wasm: new URL(opts.ortWasmUrl ?? 'ort/ort-wasm-simd-threaded.asyncify.wasm', location.href).href };
-  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
-  // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
-  ort.env.logLevel = 'warning';
   const frames = new Map<string, Promise<RgbFrame[]>>();
   const compiler = opts.compileWorkerUrl === null ? null : workerCompiler(opts.compileWorkerUrl ?? 'workers/compile.worker.js');
   return {
-    ...(compiler ? { compileHead: (head, options, signal) => compiler.compile(head, options, signal) } satisfies Pick<PipelineEnv, 'compileHead'> : {}),
-    ort: ort as unknown as Ort,
-    tailEp: 'webgpu',
-    checkPlacement: true,
+    ...(compiler ? {
+      compileHead: (head, options, signal) => compiler.compile(head, options, signal),
+      quantReport: (head, options, program) => compiler.report(head, options, program),
+    } satisfies Pick<PipelineEnv, 'compileHead' | 'quantReport'> : {}),
+    ort: opts.ort,
+    tailEp: opts.tailEp,
+    // ORT's placement log is read from `console` on this thread (www/ort-worker.ts writes the worker's lines here).
+    checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        f = Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(base + img.path), model.preprocessing)));
+        // decoded and resized in the compile worker when there is one (a few hundred ms of pixel work off this thread)
+        f = compiler ? compiler.frames(new URL(base, location.href).href, model.preprocessing) : loadCalibrationFrames(model.preprocessing, (img) => decodeImageUrl(base + img.file.path));
         frames.set(model.preprocessing, f);
         f.catch(() => frames.delete(model.preprocessing));
       }

@@ -2,7 +2,7 @@
  * DOM rendering helpers of the page (plain DOM, no framework): numbers with their provenance label, tables, the
  * top-5 lists, the stage timeline and the feature-map grid.
  */
-import type { Constant, Figure } from '../src/cost/provenance';
+import type { Constant, Figure } from '../src/provenance/provenance';
 import type { Ranked } from '../src/models/labels';
 
 /** Create an element with attributes and children (strings become text nodes). */
@@ -79,9 +79,11 @@ export function lane(title: string, segs: readonly Segment[], maxMs: number, id:
 
 /**
  * Draw an NCHW integer feature map as a grid of grey tiles, one per channel (at most `maxChannels`), each channel
- * scaled from the format's code range [min, max] to 0..255. Returns the number of channels drawn.
+ * scaled from the format's code range [min, max] to 0..255. Resolves to the number of channels drawn. It yields to
+ * the event loop about every 64 K pixels, so a large map never blocks the main thread for long (the caller must not
+ * hand `data` to anyone else meanwhile).
  */
-export function drawFeatureMap(canvas: HTMLCanvasElement, data: Int32Array, shape: readonly [number, number, number], codeMin: number, codeMax: number, maxChannels = 256): number {
+export async function drawFeatureMap(canvas: HTMLCanvasElement, data: Int32Array, shape: readonly [number, number, number], codeMin: number, codeMax: number, maxChannels = 256): Promise<number> {
   const [C, H, W] = shape;
   const n = Math.min(C, maxChannels);
   const cols = Math.ceil(Math.sqrt(n));
@@ -95,7 +97,9 @@ export function drawFeatureMap(canvas: HTMLCanvasElement, data: Int32Array, shap
   const px = img.data;
   for (let i = 3; i < px.length; i += 4) px[i] = 255; // opaque black background (gaps)
   const span = codeMax - codeMin || 1;
+  const yieldEvery = Math.max(1, Math.floor(65536 / (H * W))); // about 64 K pixels between yields (a few ms)
   for (let c = 0; c < n; c++) {
+    if (c > 0 && c % yieldEvery === 0) await new Promise<void>((r) => setTimeout(() => r(), 0)); // keep the main thread responsive
     const ox = (c % cols) * (W + gap);
     const oy = Math.floor(c / cols) * (H + gap);
     for (let y = 0; y < H; y++) {

@@ -9,7 +9,7 @@
 import { transfer } from 'comlink';
 import type { DhmWorkerApi } from '../workers/dhm.worker';
 import type { DhmProgram } from '../src/dhm/program';
-import type { FrameInput, HeadBackend, HeadResult } from '../src/pipeline/backend';
+import type { FrameInput, HeadBackend, HeadResult } from '../src/backend/head-backend';
 import { managedWorker } from './managed-worker';
 import { OutputPool } from '../src/pipeline/output-pool';
 
@@ -28,7 +28,7 @@ export interface WorkerBackendOptions {
 }
 
 /** Create the worker-backed emulator backend. Workers are started lazily on the first run. */
-export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { readonly workersStarted: number } {
+export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { readonly workersStarted: number; warm(): Promise<void> } {
   const workerUrl = new URL(opts.workerUrl ?? 'workers/dhm.worker.js', location.href);
   const wasmUrl = new URL(opts.wasmUrl ?? 'dhm.wasm', location.href).href;
   const pool = new OutputPool();
@@ -53,6 +53,8 @@ export function workerBackend(opts: WorkerBackendOptions = {}): HeadBackend & { 
     recycle(output: Int32Array): void {
       pool.put(output);
     },
+    /** Start the worker and load the emulator's .wasm now (off the first run's critical path). */
+    warm: () => w.call(async () => undefined),
     async dispose() {
       w.kill();
     },

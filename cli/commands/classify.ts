@@ -11,7 +11,7 @@ import { wasmPath } from '../paths';
 import { HybridPipeline, type HybridResult } from '../../src/pipeline/pipeline';
 import { referenceBackend, wasmInProcessBackend } from '../../src/pipeline/backends';
 import { getModel, type ModelId } from '../../src/models/registry';
-import type { HeadBackend } from '../../src/pipeline/backend';
+import type { HeadBackend } from '../../src/backend/head-backend';
 
 const USAGE = 'usage: hybrid-dhm classify <model-id> --image FILE [--cut N] [--backend reference|wasm] [--bits B] [--clock MHZ] [--json]';
 

@@ -3,7 +3,7 @@
  * the outputs are bit-identical and, if not, the first differing position (c, y, x) in NCHW order.
  */
 import { formatName, type DhmProgram, type FixedFormat, type HeadCycles } from '../dhm/program';
-import type { FrameInput, HeadBackend, HeadResult } from '../pipeline/backend';
+import type { FrameInput, HeadBackend, HeadResult } from '../backend/head-backend';
 
 /** The first position where two NCHW maps differ. */
 export interface FirstDifference {

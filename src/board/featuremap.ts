@@ -1,86 +1,11 @@
 /**
- * Feature-map payload of RESULT (docs/protocol.md §Feature-map payload). Values are sent channel-fastest (HWC:
- * for each row y, for each column x, channels 0..C-1), packed into 32-bit little-endian words as on the authors'
- * PCIe link (4 uint8 values per word, the first value in the least significant byte). Wider formats:
- * - packing 1 (`bits ≤ 8`): one byte per value (two's complement when signed), 4 values per word;
- * - packing 2 (`9 ≤ bits ≤ 16`): one 16-bit half-word per value, 2 values per word;
- * - packing 3 (`17 ≤ bits ≤ 32`): one 32-bit word per value.
- * The packed map is zero-padded to a whole number of words. Host-side arrays are NCHW Int32Array.
+ * The RESULT stream of the board protocol (docs/protocol.md §RESULT stream): header, then the feature map in the
+ * wire format of src/backend/featuremap.ts (packing, HWC word stream) and its CRC-32.
  */
-import { type FixedFormat, type HeadCycles, formatName, formatRange } from '../dhm/program';
+import { type FixedFormat, type HeadCycles, formatName } from '../dhm/program';
+import { packFeatureMap, packedBytes, packingFor, unpackFeatureMap } from '../backend/featuremap';
 import { crc32 } from './crc32';
 import { MessageError } from './errors';
-
-/** Packing code of the feature-map payload (closed set 1..3). */
-export type Packing = 1 | 2 | 3;
-
-/** Packing used for a format's width. */
-export function packingFor(format: FixedFormat): Packing {
-  if (format.bits < 1 || format.bits > 32) throw new RangeError(`feature-map format ${formatName(format)} is not 1..32 bits wide`);
-  return format.bits <= 8 ? 1 : format.bits <= 16 ? 2 : 3;
-}
-
-/** Bytes per value of a packing. */
-export function bytesPerValue(p: Packing): 1 | 2 | 4 {
-  return p === 1 ? 1 : p === 2 ? 2 : 4;
-}
-
-/** Size in bytes of a packed map (whole 32-bit words). */
-export function packedBytes(channels: number, height: number, width: number, format: FixedFormat): number {
-  return Math.ceil((channels * height * width * bytesPerValue(packingFor(format))) / 4) * 4;
-}
-
-/**
- * Pack an NCHW map (`channels·height·width` codes in `format`) into the HWC word stream. Throws a RangeError naming
- * the first value (c, y, x) outside the format's range.
- */
-export function packFeatureMap(nchw: Int32Array, channels: number, height: number, width: number, format: FixedFormat): Uint8Array {
-  const n = channels * height * width;
-  if (nchw.length !== n) throw new RangeError(`feature map has ${nchw.length} values, expected ${channels}x${height}x${width} = ${n}`);
-  const packing = packingFor(format);
-  const bpv = bytesPerValue(packing);
-  const out = new Uint8Array(packedBytes(channels, height, width, format));
-  const dv = new DataView(out.buffer);
-  const { min, max } = formatRange(format);
-  const hw = height * width;
-  let o = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const pix = y * width + x;
-      for (let c = 0; c < channels; c++) {
-        const v = nchw[c * hw + pix]!;
-        if (v < min || v > max) throw new RangeError(`feature-map value ${v} at (c=${c}, y=${y}, x=${x}) is outside ${formatName(format)} [${min}, ${max}]`);
-        if (bpv === 1) out[o] = v & 0xff;
-        else if (bpv === 2) dv.setUint16(o, v & 0xffff, true);
-        else dv.setUint32(o, v >>> 0, true);
-        o += bpv;
-      }
-    }
-  }
-  return out;
-}
-
-/** Inverse of {@link packFeatureMap}: HWC word stream → NCHW Int32Array, sign-extended when the format is signed. */
-export function unpackFeatureMap(packed: Uint8Array, channels: number, height: number, width: number, format: FixedFormat): Int32Array {
-  const want = packedBytes(channels, height, width, format);
-  if (packed.length !== want) throw new MessageError('bad-message', `packed feature map is ${packed.length} bytes, expected ${want} for ${channels}x${height}x${width} ${formatName(format)}`);
-  const bpv = bytesPerValue(packingFor(format));
-  const dv = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  const out = new Int32Array(channels * height * width);
-  const hw = height * width;
-  const shift = 32 - format.bits;
-  let o = 0;
-  for (let pix = 0; pix < hw; pix++) {
-    for (let c = 0; c < channels; c++) {
-      let raw = bpv === 1 ? packed[o]! : bpv === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
-      o += bpv;
-      // keep the low `bits` bits; sign-extend if signed
-      raw = format.signed ? (raw << shift) >> shift : format.bits === 32 ? raw | 0 : raw & (2 ** format.bits - 1);
-      out[c * hw + pix] = raw;
-    }
-  }
-  return out;
-}
 
 /** What RESULT carries besides the packed map. */
 export interface ResultHeader {
@@ -91,9 +16,13 @@ export interface ResultHeader {
   readonly cycles: HeadCycles;
 }
 
+/** Bytes of the RESULT stream header (before the packed map), protocol version 2. */
+export const RESULT_HEADER_BYTES = 16;
+
 /**
- * Serialise a result stream: header (format, shape, cycle counts per layer), then the packed map and its CRC-32.
- * Layout in docs/protocol.md §RESULT stream.
+ * Serialise a result stream (docs/protocol.md §6, version 2): a 16-byte header (format, shape, packed-map size),
+ * the packed map, then the trailer (cycle counts, per-layer entries, zero padding to 4 bytes, CRC-32 of the packed
+ * map). Everything a board learns only at the end of the frame is in the trailer, so it can stream the map.
  */
 export function encodeResultStream(h: ResultHeader, nchw: Int32Array): Uint8Array {
   const packed = packFeatureMap(nchw, h.channels, h.height, h.width, h.format);
@@ -103,9 +32,10 @@ export function encodeResultStream(h: ResultHeader, nchw: Int32Array): Uint8Arra
     for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) > 0x7e || s.charCodeAt(i) < 0x20 ? 0x3f : s.charCodeAt(i);
     return b;
   });
-  let headerLen = 20 + names.reduce((a, b) => a + 1 + b.length + 8, 0);
-  headerLen = Math.ceil(headerLen / 4) * 4;
-  const out = new Uint8Array(headerLen + 8 + packed.length);
+  const t0 = RESULT_HEADER_BYTES + packed.length;
+  let trailerLen = 12 + names.reduce((a, b) => a + 1 + b.length + 8, 0);
+  trailerLen = Math.ceil(trailerLen / 4) * 4 + 4;
+  const out = new Uint8Array(t0 + trailerLen);
   const dv = new DataView(out.buffer);
   out[0] = h.format.signed ? 1 : 0;
   out[1] = h.format.bits;
@@ -114,10 +44,12 @@ export function encodeResultStream(h: ResultHeader, nchw: Int32Array): Uint8Arra
   dv.setUint16(4, h.channels, true);
   dv.setUint16(6, h.height, true);
   dv.setUint16(8, h.width, true);
-  dv.setUint16(10, h.cycles.perLayer.length, true);
-  dv.setUint32(12, h.cycles.firstOutput, true);
-  dv.setUint32(16, h.cycles.total, true);
-  let o = 20;
+  dv.setUint32(12, packed.length, true);
+  out.set(packed, RESULT_HEADER_BYTES);
+  dv.setUint32(t0, h.cycles.firstOutput, true);
+  dv.setUint32(t0 + 4, h.cycles.total, true);
+  dv.setUint16(t0 + 8, h.cycles.perLayer.length, true);
+  let o = t0 + 12;
   h.cycles.perLayer.forEach((l, i) => {
     const nb = names[i]!;
     out[o] = nb.length;
@@ -127,18 +59,16 @@ export function encodeResultStream(h: ResultHeader, nchw: Int32Array): Uint8Arra
     dv.setUint32(o + 4, l.total, true);
     o += 8;
   });
-  dv.setUint32(headerLen, packed.length, true);
-  dv.setUint32(headerLen + 4, crc32(packed), true);
-  out.set(packed, headerLen + 8);
+  dv.setUint32(out.length - 4, crc32(packed), true);
   return out;
 }
 
-/** Parse a result stream; verifies the packed map's CRC-32 and sizes. Returns the header and the NCHW map. */
+/** Parse a result stream (version 2 layout); verifies sizes and the packed map's CRC-32. Returns the header and the NCHW map. */
 export function decodeResultStream(bytes: Uint8Array): { readonly header: ResultHeader; readonly output: Int32Array; readonly packedBytes: number } {
   const bad = (msg: string, at: number): never => {
     throw new MessageError('bad-message', `RESULT stream: ${msg} (at stream byte ${at})`);
   };
-  if (bytes.length < 28) bad(`only ${bytes.length} bytes`, 0);
+  if (bytes.length < RESULT_HEADER_BYTES + 16) bad(`only ${bytes.length} bytes`, 0);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format: FixedFormat = { signed: bytes[0] === 1, bits: bytes[1]!, intBits: dv.getInt8(2) };
   if (bytes[0]! > 1) bad(`signed flag ${bytes[0]} is not 0/1`, 0);
@@ -147,9 +77,14 @@ export function decodeResultStream(bytes: Uint8Array): { readonly header: Result
   const channels = dv.getUint16(4, true);
   const height = dv.getUint16(6, true);
   const width = dv.getUint16(8, true);
-  const nLayers = dv.getUint16(10, true);
+  const n = dv.getUint32(12, true);
+  const want = packedBytes(channels, height, width, format);
+  if (n !== want) bad(`packed map is declared ${n} bytes, ${channels}x${height}x${width} ${formatName(format)} needs ${want}`, 12);
+  const t0 = RESULT_HEADER_BYTES + n;
+  if (t0 + 16 > bytes.length) bad(`stream is ${bytes.length} bytes, the map and a minimal trailer need ${t0 + 16}`, t0);
+  const nLayers = dv.getUint16(t0 + 8, true);
   const perLayer: { layer: string; firstOutput: number; total: number }[] = [];
-  let o = 20;
+  let o = t0 + 12;
   for (let i = 0; i < nLayers; i++) {
     if (o + 1 > bytes.length) bad('per-layer cycle table overruns the stream', o);
     const len = bytes[o]!;
@@ -160,18 +95,14 @@ export function decodeResultStream(bytes: Uint8Array): { readonly header: Result
     perLayer.push({ layer: name, firstOutput: dv.getUint32(o, true), total: dv.getUint32(o + 4, true) });
     o += 8;
   }
-  const headerLen = Math.ceil(o / 4) * 4;
-  if (headerLen + 8 > bytes.length) bad('missing packed-map length and CRC', headerLen);
-  const n = dv.getUint32(headerLen, true);
-  const want = packedBytes(channels, height, width, format);
-  if (n !== want) bad(`packed map is declared ${n} bytes, ${channels}x${height}x${width} ${formatName(format)} needs ${want}`, headerLen);
-  if (headerLen + 8 + n !== bytes.length) bad(`stream is ${bytes.length} bytes, header + map need ${headerLen + 8 + n}`, headerLen);
-  const packed = bytes.subarray(headerLen + 8);
-  const crcGot = dv.getUint32(headerLen + 4, true);
+  const end = Math.ceil(o / 4) * 4 + 4;
+  if (end !== bytes.length) bad(`stream is ${bytes.length} bytes, header + map + trailer need ${end}`, o);
+  const packed = bytes.subarray(RESULT_HEADER_BYTES, t0);
+  const crcGot = dv.getUint32(end - 4, true);
   const crcWant = crc32(packed);
-  if (crcGot !== crcWant) bad(`packed map CRC-32 mismatch: expected 0x${crcWant.toString(16)}, got 0x${crcGot.toString(16)}`, headerLen + 4);
+  if (crcGot !== crcWant) bad(`packed map CRC-32 mismatch: expected 0x${crcWant.toString(16)}, got 0x${crcGot.toString(16)}`, end - 4);
   return {
-    header: { format, channels, height, width, cycles: { firstOutput: dv.getUint32(12, true), total: dv.getUint32(16, true), perLayer } },
+    header: { format, channels, height, width, cycles: { firstOutput: dv.getUint32(t0, true), total: dv.getUint32(t0 + 4, true), perLayer } },
     output: unpackFeatureMap(packed, channels, height, width, format),
     packedBytes: n,
   };

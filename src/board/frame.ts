@@ -6,7 +6,7 @@
  * | offset | size | field |
  * |---|---|---|
  * | 0 | 2 | sync `0xA5 0x5A` |
- * | 2 | 1 | protocol version (1) |
+ * | 2 | 1 | protocol version (2) |
  * | 3 | 1 | message type |
  * | 4 | 2 | sequence number (uint16, per sender, wraps) |
  * | 6 | 4 | payload length L (uint32) |
@@ -21,15 +21,15 @@ import { FrameError, VersionMismatchError, type LinkError } from './errors';
 export const SYNC0 = 0xa5;
 /** Second sync byte. */
 export const SYNC1 = 0x5a;
-/** The protocol version this code speaks. */
-export const PROTOCOL_VERSION = 1;
+/** The protocol version this code speaks (2: RESULT trailer, result may stream during the input; docs/protocol.md). */
+export const PROTOCOL_VERSION = 2;
 /** Bytes before the payload (sync + header + header check). */
 export const HEADER_BYTES = 12;
 /** Bytes after the payload (CRC-32). */
 export const TRAILER_BYTES = 4;
 /** Framing overhead per frame, bytes. */
 export const FRAME_OVERHEAD_BYTES = HEADER_BYTES + TRAILER_BYTES;
-/** Largest payload any receiver of protocol v1 must accept (boards announce their own, smaller or equal). */
+/** Largest payload any receiver of the protocol must accept (boards announce their own, smaller or equal). */
 export const MAX_PAYLOAD_LIMIT = 65536;
 
 /** A decoded frame. */

@@ -6,9 +6,10 @@
 import type { DhmProgram, HeadCycles } from '../dhm/program';
 import { formatName } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
-import type { FrameInput } from '../pipeline/backend';
+import type { FrameInput } from '../backend/head-backend';
 import { crc32 } from './crc32';
-import { encodeResultStream, packFeatureMap, packingFor } from './featuremap';
+import { packFeatureMap, packingFor } from '../backend/featuremap';
+import { encodeResultStream } from './featuremap';
 import { PROTOCOL_VERSION } from './frame';
 import { canonicalProgramBytes, programHashHex } from './program-hash';
 import { int32LEBytes, sha256, toHex } from './sha256';

@@ -2,7 +2,7 @@
  * One open connection as a message channel: a read pump (bytes → FrameDecoder → messages), a framed sender, and an
  * inbox with timeouts, cancellation and disconnect handling. Shared by the host backend and the board simulator.
  */
-import { abortError } from '../pipeline/backend';
+import { abortError } from '../backend/abort';
 import { DisconnectedError, LinkError, VersionMismatchError } from './errors';
 import { encodeFrame, FRAME_OVERHEAD_BYTES, FrameDecoder } from './frame';
 import { decodeMessage, encodeMessage, type Message } from './messages';

@@ -7,18 +7,23 @@
  */
 import type { DhmProgram } from '../dhm/program';
 import { formatName } from '../dhm/program';
-import { abortError, type FrameInput, type HeadBackend, type HeadResult, type LinkMeasurement } from '../pipeline/backend';
+import { abortError } from '../backend/abort';
+import { type FrameInput, type HeadBackend, type HeadResult, type LinkMeasurement } from '../backend/head-backend';
 import { BoardError, DisconnectedError, LinkError, LinkTimeoutError, ProgramMismatchError, VersionMismatchError } from './errors';
-import { decodeResultStream, packedBytes } from './featuremap';
+import { packedBytes } from '../backend/featuremap';
+import { decodeResultStream } from './featuremap';
 import { MAX_PAYLOAD_LIMIT, PROTOCOL_VERSION } from './frame';
 import { hostIsFatal, type LinkEvent, MessageLink } from './link';
 import { ERROR_CODES, errorCodeName, type InfoMsg, type Message, PIXEL_FORMAT_RGB888, STREAM } from './messages';
 import type { SerialPortLike } from './port';
 import { programHash } from './program-hash';
 import { toHex } from './sha256';
-import { receiveStream, sendStream } from './transfer';
+import { receiveStream, sendStream, StreamReceiver } from './transfer';
 
-/** How link time was measured: on the wall clock, or on the fake link's simulated line clock. */
+/**
+ * How link time was measured: on the wall clock, or on a simulated line's clock (the fake port's virtual line
+ * clock, or the RTL board simulation's clock cycles, sim/board/ — the link name says which).
+ */
 export type LinkClockKind = 'wall' | 'simulated-line';
 
 /** Options of the board backend. All times in milliseconds. */
@@ -58,7 +63,7 @@ export interface BoardInfo {
 
 /** The link measurement of a board run, with its parts. Times in ms on the backend's clock. */
 export interface BoardLinkMeasurement extends LinkMeasurement {
-  /** RUN sent → last input byte acknowledged. */
+  /** RUN sent → last input byte acknowledged (a streaming board's result may already be flowing meanwhile). */
   readonly uplinkMs: number;
   /** First result frame arrived → last result frame arrived (the first frame's own transfer time is not included). */
   readonly downlinkMs: number;
@@ -263,24 +268,13 @@ export class SerialBoardBackend implements HeadBackend {
     }
     if (!accepted) throw new LinkTimeoutError('timeout', `board did not accept RUN ${runId} within ${ackTimeoutMs} ms, ${retries + 1} attempts`);
 
-    const up = await sendStream(link, {
-      runId,
-      stream: STREAM.INPUT,
-      bytes: frame.data,
-      maxPayload: info.maxPayload,
-      windowFrames: info.windowFrames,
-      ackTimeoutMs,
-      maxRetries: retries,
-      onOther: onError,
-    });
-    const t1 = this.clock();
-    const bytesToBoard = link.bytesOut - out0;
-
+    // Protocol version 2: a streaming board may send result DATA while the input is still arriving; those frames
+    // are accepted (and acknowledged) during the input transfer, then the result transfer continues from there.
     let tFirst = 0;
     let in0 = link.bytesIn;
     let firstFrameBytes = 0;
     const expectedMap = packedBytes(out.channels, out.height, out.width, out.format);
-    const down = await receiveStream(link, {
+    const resultParams = {
       runId,
       stream: STREAM.RESULT,
       maxBytes: expectedMap + 65536,
@@ -293,7 +287,27 @@ export class SerialBoardBackend implements HeadBackend {
         firstFrameBytes = link.lastWireBytes;
         in0 = link.bytesIn - link.lastWireBytes;
       },
+    } as const;
+    const result = new StreamReceiver(link, resultParams);
+    const up = await sendStream(link, {
+      runId,
+      stream: STREAM.INPUT,
+      bytes: frame.data,
+      maxPayload: info.maxPayload,
+      windowFrames: info.windowFrames,
+      ackTimeoutMs,
+      maxRetries: retries,
+      onOther: async (m) => {
+        if (result.matches(m)) {
+          await result.accept(m);
+          return 'ignore';
+        }
+        return onError(m);
+      },
     });
+    const t1 = this.clock();
+    const bytesToBoard = link.bytesOut - out0;
+    const down = await receiveStream(link, resultParams, result);
     const t2 = link.lastAtMs;
     const bytesFromBoard = link.bytesIn - in0;
     const decoded = decodeResultStream(down.bytes);
@@ -303,14 +317,16 @@ export class SerialBoardBackend implements HeadBackend {
     }
     const uplinkMs = t1 - t0;
     const downlinkMs = t2 - tFirst;
-    const ms = uplinkMs + downlinkMs;
+    // the run's link time without the board's compute gap (input done → first result frame); when the result
+    // streamed during the input (a streaming board) there is no gap and the two intervals overlap
+    const ms = t2 - t0 - Math.max(0, tFirst - t1);
     const clockKind = this.opts.clockKind ?? 'wall';
     const link2: BoardLinkMeasurement = {
       bytesToBoard,
       bytesFromBoard,
       ms,
       bytesPerSecond: ms > 0 ? ((bytesToBoard + bytesFromBoard - firstFrameBytes) / ms) * 1000 : 0,
-      description: `${this.opts.linkName ?? 'web-serial'} @${this.baudRate} baud (${clockKind === 'wall' ? 'measured on the wall clock' : 'measured on the simulated line clock: 10 bits/byte pacing, not wall time'})`,
+      description: `${this.opts.linkName ?? 'web-serial'} @${this.baudRate} baud (${clockKind === 'wall' ? 'measured on the wall clock' : 'measured on the simulated line clock, not wall time'})`,
       uplinkMs,
       downlinkMs,
       clockKind,

@@ -6,10 +6,10 @@
  * faults live in the fake port.
  */
 import type { DhmProgram, HeadCycles } from '../dhm/program';
-import type { FrameInput } from '../pipeline/backend';
+import type { FrameInput } from '../backend/head-backend';
 import { DisconnectedError, LinkError } from './errors';
 import { encodeResultStream } from './featuremap';
-import { forgeFrameHeader, MAX_PAYLOAD_LIMIT } from './frame';
+import { forgeFrameHeader, MAX_PAYLOAD_LIMIT, PROTOCOL_VERSION } from './frame';
 import { MessageLink } from './link';
 import { ERROR_CODES, PIXEL_FORMAT_RGB888, type Message, type RunMsg, STREAM } from './messages';
 import type { BoardEndpoint, ByteDuplex } from './port';
@@ -22,7 +22,7 @@ export type BoardCompute = (program: DhmProgram, frame: FrameInput) => { readonl
 
 /** Message-level faults of the simulated board (each fires once). */
 export type BoardFault =
-  /** The next frame the board sends carries protocol version 2 (valid checks). */
+  /** The next frame the board sends carries protocol version PROTOCOL_VERSION + 1 (valid checks). */
   | 'wrong-version'
   /** The next result DATA frame's header declares a 2 GiB payload (valid header check). */
   | 'oversize-length'
@@ -52,7 +52,10 @@ export interface BoardSimulatorStats {
   runs: number;
   resultsSent: number;
   errorsSent: number;
+  /** Frames the board's decoder rejected and messages it could not parse, all connections. */
   decoderErrors: number;
+  /** RESET messages the board received (and answered). */
+  resetsReceived: number;
 }
 
 /** Default board frame payload: 2048 words of data + DATA header (see {@link BoardSimulatorOptions.maxPayload}). */
@@ -69,7 +72,17 @@ export class BoardSimulator {
   private silentFired = false;
   private stopped = false;
   private current: MessageLink | null = null;
-  readonly stats: BoardSimulatorStats = { connections: 0, runs: 0, resultsSent: 0, errorsSent: 0, decoderErrors: 0 };
+  readonly stats: BoardSimulatorStats = { connections: 0, runs: 0, resultsSent: 0, errorsSent: 0, decoderErrors: 0, resetsReceived: 0 };
+  /** Hex program hash the board announced on the link, in order: in every INFO and every ERROR WRONG_PROGRAM it sent. */
+  readonly hashesAnnounced: string[] = [];
+  /**
+   * The simulator's own failures (a bug in it or in its injected compute's output, not a link fault), in order. Each
+   * is also reported to the host as ERROR COMPUTE_FAILED with a text naming the simulator, so the host raises a
+   * `BoardError` instead of waiting into a `TimeoutError`.
+   */
+  readonly internalErrors: Error[] = [];
+  private readonly pastLinkErrors: string[] = [];
+  private pastEventCount = 0;
   /** Resolves when the endpoint yields no more connections (or stop()). */
   readonly done: Promise<void>;
   private readonly maxPayload: number;
@@ -102,6 +115,15 @@ export class BoardSimulator {
     return toHex(this.hash);
   }
 
+  /**
+   * What the board's frame decoder rejected (and messages it could not parse), on every connection so far, as
+   * `Name(code)` strings, e.g. `FrameError(frame-crc)` (the first 10 000 per connection).
+   */
+  get linkErrors(): readonly string[] {
+    const cur = this.current?.events.map((e) => `${e.error.name}(${e.error.code})`) ?? [];
+    return [...this.pastLinkErrors, ...cur];
+  }
+
   /** Arm a message-level fault (fires once). */
   inject(fault: BoardFault): void {
     if (fault === 'silent') this.silent = true;
@@ -119,8 +141,18 @@ export class BoardSimulator {
       const conn = await this.endpoint.nextConnection();
       if (!conn || this.stopped) return;
       this.stats.connections++;
-      await this.serve(conn).catch(() => undefined);
+      await this.serve(conn).catch((e) => this.internalError(e, null));
     }
+  }
+
+  /** Record an internal failure; tell the host (best effort) with an ERROR naming the simulator. */
+  private async internalError(e: unknown, link: MessageLink | null, runId = 0xffff): Promise<void> {
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.internalErrors.push(err);
+    if (!link || link.failed) return;
+    this.stats.errorsSent++;
+    const text = `BoardSimulator internal error (a bug in the simulated board, not a link fault): ${err.name}: ${err.message}`.slice(0, 255);
+    await link.send({ type: 'ERROR', code: ERROR_CODES.COMPUTE_FAILED, runId, detail: 0, text }).catch(() => undefined);
   }
 
   private takeFault(f: BoardFault): boolean {
@@ -135,7 +167,7 @@ export class BoardSimulator {
     const link = new MessageLink(conn, { maxPayload: this.maxPayload, clock: () => performance.now(), isFatal: () => false, interByteTimeoutMs: 100 });
     this.current = link;
     link.sendHook = (m, frame) => {
-      if (this.takeFault('wrong-version')) return forgeFrameHeader(frame, { version: 2 });
+      if (this.takeFault('wrong-version')) return forgeFrameHeader(frame, { version: PROTOCOL_VERSION + 1 });
       if (m.type === 'DATA' && m.stream === STREAM.RESULT && this.takeFault('oversize-length')) return forgeFrameHeader(frame, { length: 0x80000000 });
       return frame;
     };
@@ -152,7 +184,7 @@ export class BoardSimulator {
           m = pending;
           pending = null;
         } else m = await link.next(60_000);
-        this.stats.decoderErrors = link.eventCount; // all of them (events keeps only the first 10 000)
+        this.stats.decoderErrors = this.pastEventCount + link.eventCount;
         if (m === 'timeout') continue;
         if (this.silent) {
           if (!this.silentFired) {
@@ -166,14 +198,21 @@ export class BoardSimulator {
         switch (m.type) {
           case 'HELLO':
             hostMaxPayload = Math.min(MAX_PAYLOAD_LIMIT, Math.max(64, m.hostMaxPayload));
-            await link.send({ type: 'INFO', protocolVersion: 1, windowFrames: this.windowFrames, maxPayload: this.maxPayload, clockKHz: this.opts.clockKHz ?? 100_000, programHash: this.hash, boardId: this.opts.boardId ?? 'hybrid-dhm simulated Cyclone 10 GX' });
+            this.hashesAnnounced.push(toHex(this.hash));
+            await link.send({ type: 'INFO', protocolVersion: PROTOCOL_VERSION, windowFrames: this.windowFrames, maxPayload: this.maxPayload, clockKHz: this.opts.clockKHz ?? 100_000, programHash: this.hash, boardId: this.opts.boardId ?? 'hybrid-dhm simulated Cyclone 10 GX' });
             break;
           case 'RESET':
+            this.stats.resetsReceived++;
             link.decoder.reset();
             await link.send({ type: 'RESET_ACK', nonce: m.nonce });
             break;
           case 'RUN':
-            pending = await this.run(link, m, hostMaxPayload, sendError);
+            try {
+              pending = await this.run(link, m, hostMaxPayload, sendError);
+            } catch (e) {
+              if (e instanceof DisconnectedError) throw e;
+              await this.internalError(e, link, m.runId); // then keep serving: the next RESET starts afresh
+            }
             break;
           case 'DATA':
             if (m.stream === STREAM.INPUT) await sendError(ERROR_CODES.NO_RUN, m.runId, 0, `no RUN ${m.runId} in progress`);
@@ -185,6 +224,9 @@ export class BoardSimulator {
     } catch (e) {
       if (!(e instanceof DisconnectedError)) throw e;
     } finally {
+      this.pastEventCount += link.eventCount; // all of them (events keeps only the first 10 000)
+      this.stats.decoderErrors = this.pastEventCount;
+      this.pastLinkErrors.push(...link.events.map((e) => `${e.error.name}(${e.error.code})`));
       await link.release();
       if (this.current === link) this.current = null;
     }
@@ -194,6 +236,7 @@ export class BoardSimulator {
   private async run(link: MessageLink, m: RunMsg, hostMaxPayload: number, sendError: (code: number, runId: number, detail: number, text: string) => Promise<void>): Promise<Message | null> {
     const program = this.program;
     if (toHex(m.programHash) !== toHex(this.hash)) {
+      this.hashesAnnounced.push(toHex(this.hash));
       await sendError(ERROR_CODES.WRONG_PROGRAM, m.runId, 0, `board program ${toHex(this.hash)}`);
       return null;
     }
@@ -229,7 +272,7 @@ export class BoardSimulator {
         return null;
       }
       const out = program.streams[program.output];
-      if (!out) throw new LinkError('protocol', `program output stream '${program.output}' is not in program.streams`);
+      if (!out) throw new Error(`program output stream '${program.output}' is not in program.streams`);
       const stream = encodeResultStream({ format: out.format, channels: out.channels, height: out.height, width: out.width, cycles: result.cycles }, result.output);
       await sendStream(link, {
         runId: m.runId,
@@ -249,7 +292,8 @@ export class BoardSimulator {
       return null;
     } catch (e) {
       if (e instanceof TransferInterrupted) return e.interrupting;
-      if (e instanceof LinkError && e.code !== 'disconnected') return null; // transfer abandoned (timeout / protocol): wait for the host
+      // a transfer abandoned by the protocol (the host went silent): wait for the host; anything else is the board's own
+      if (e instanceof LinkError && (e.code === 'timeout' || e.code === 'protocol')) return null;
       throw e;
     }
   }

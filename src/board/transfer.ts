@@ -126,48 +126,85 @@ export interface ReceiveParams {
   onFirstData?(): void;
 }
 
-/** Receive a stream reliably; resolves with its bytes once complete (after acknowledging the last byte). */
-export async function receiveStream(io: TransferIO, p: ReceiveParams): Promise<{ readonly bytes: Uint8Array; readonly stats: TransferStats }> {
-  const stats: TransferStats = { frames: 0, retransmitted: 0, timeouts: 0 };
-  let buf: Uint8Array | null = null;
-  let next = 0;
+/**
+ * The receiving side of one stream as a state machine: `accept()` each DATA frame of the stream (it appends
+ * in-order chunks and answers every frame with a cumulative ACK). Used by {@link receiveStream}, and by the host
+ * while it is still sending the input (protocol version 2: a streaming board may send its result meanwhile).
+ */
+export class StreamReceiver {
+  readonly stats: TransferStats = { frames: 0, retransmitted: 0, timeouts: 0 };
+  buf: Uint8Array | null = null;
+  next = 0;
+  /** Whether a frame was accepted since the last timeout (resets the retry count). */
+  progressed = false;
+
+  constructor(
+    private readonly io: TransferIO,
+    private readonly p: Pick<ReceiveParams, 'runId' | 'stream' | 'totalBytes' | 'maxBytes' | 'onFirstData'>,
+  ) {}
+
+  /** Whether every byte has arrived (and been acknowledged). */
+  get complete(): boolean {
+    return this.buf !== null && this.next === this.buf.length;
+  }
+
+  /** Whether `m` is a DATA frame of this stream. */
+  matches(m: Message): m is Extract<Message, { type: 'DATA' }> {
+    return m.type === 'DATA' && m.runId === this.p.runId && m.stream === this.p.stream;
+  }
+
+  /** Handle one DATA frame of this stream (see {@link matches}); sends the ACK. */
+  async accept(m: Extract<Message, { type: 'DATA' }>): Promise<void> {
+    const p = this.p;
+    if (!this.buf) {
+      if (p.totalBytes !== undefined && m.totalBytes !== p.totalBytes) {
+        throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} announces ${m.totalBytes} bytes, expected ${p.totalBytes}`);
+      }
+      if (m.totalBytes > p.maxBytes || m.totalBytes === 0) {
+        throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} announces ${m.totalBytes} bytes, allowed 1..${p.maxBytes}`);
+      }
+      this.buf = new Uint8Array(m.totalBytes);
+      p.onFirstData?.();
+    } else if (m.totalBytes !== this.buf.length) {
+      throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} changed its length from ${this.buf.length} to ${m.totalBytes}`);
+    }
+    if (m.offset === this.next && m.bytes.length > 0) {
+      this.buf.set(m.bytes, this.next);
+      this.next += m.bytes.length;
+      this.stats.frames++;
+      this.progressed = true;
+    } else this.stats.retransmitted++;
+    await this.io.send({ type: 'ACK', runId: p.runId, stream: p.stream, nextOffset: this.next });
+  }
+}
+
+/**
+ * Receive a stream reliably; resolves with its bytes once complete (after acknowledging the last byte). `from`
+ * continues a receiver that already accepted frames (e.g. while the host was sending the input).
+ */
+export async function receiveStream(io: TransferIO, p: ReceiveParams, from?: StreamReceiver): Promise<{ readonly bytes: Uint8Array; readonly stats: TransferStats }> {
+  const r = from ?? new StreamReceiver(io, p);
   let retries = 0;
-  for (;;) {
-    const m = await io.next(buf ? p.idleTimeoutMs : p.firstTimeoutMs);
+  while (!r.complete) {
+    const m = await io.next(r.buf ? p.idleTimeoutMs : p.firstTimeoutMs);
     if (m === 'timeout') {
       retries++;
-      stats.timeouts++;
+      r.stats.timeouts++;
       if (retries > p.maxRetries) {
-        throw new LinkTimeoutError('timeout', buf
-          ? `stream ${p.stream} of run ${p.runId} stalled at byte ${next} of ${buf.length} (${p.maxRetries} retries of ${p.idleTimeoutMs} ms)`
+        throw new LinkTimeoutError('timeout', r.buf
+          ? `stream ${p.stream} of run ${p.runId} stalled at byte ${r.next} of ${r.buf.length} (${p.maxRetries} retries of ${p.idleTimeoutMs} ms)`
           : `no DATA of stream ${p.stream} for run ${p.runId} within ${p.firstTimeoutMs} ms (+${p.maxRetries} retries of ${p.idleTimeoutMs} ms)`);
       }
-      await io.send({ type: 'ACK', runId: p.runId, stream: p.stream, nextOffset: next });
+      await io.send({ type: 'ACK', runId: p.runId, stream: p.stream, nextOffset: r.next });
       continue;
     }
-    if (m.type === 'DATA' && m.runId === p.runId && m.stream === p.stream) {
-      if (!buf) {
-        if (p.totalBytes !== undefined && m.totalBytes !== p.totalBytes) {
-          throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} announces ${m.totalBytes} bytes, expected ${p.totalBytes}`);
-        }
-        if (m.totalBytes > p.maxBytes || m.totalBytes === 0) {
-          throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} announces ${m.totalBytes} bytes, allowed 1..${p.maxBytes}`);
-        }
-        buf = new Uint8Array(m.totalBytes);
-        p.onFirstData?.();
-      } else if (m.totalBytes !== buf.length) {
-        throw new LinkError('protocol', `stream ${p.stream} of run ${p.runId} changed its length from ${buf.length} to ${m.totalBytes}`);
-      }
-      if (m.offset === next && m.bytes.length > 0) {
-        buf.set(m.bytes, next);
-        next += m.bytes.length;
-        stats.frames++;
-        retries = 0;
-      } else stats.retransmitted++;
-      await io.send({ type: 'ACK', runId: p.runId, stream: p.stream, nextOffset: next });
-      if (next === buf.length) return { bytes: buf, stats };
+    if (r.matches(m)) {
+      r.progressed = false;
+      await r.accept(m);
+      if (r.progressed) retries = 0;
       continue;
     }
     if ((await p.onOther(m)) === 'interrupt') throw new TransferInterrupted(m);
   }
+  return { bytes: r.buf!, stats: r.stats };
 }

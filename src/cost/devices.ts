@@ -3,7 +3,7 @@
  * (see ../../../shared/notes/paper.md, "Platform facts"). `derived` constants state the formula; `assumption`
  * constants state why the value was chosen. None is tuned to reproduce the paper's results.
  */
-import { constant, type Constant } from './provenance';
+import { constant, type Constant } from '../provenance/provenance';
 
 const C10GX_KIT = 'Intel Cyclone 10 GX FPGA Development Kit User Guide (ID 683696), App. A.2 "Cyclone 10 GX FPGA" table (10CX220YF780E5G)';
 const C10GX_HB = 'Intel Cyclone 10 GX Core Fabric and General Purpose I/Os Handbook (ID 683775)';
@@ -32,9 +32,11 @@ export interface FpgaProfile {
   readonly boardOscillatorMHz: Constant;
   /** The DHM clock used by the latency model. */
   readonly clockMHz: Constant;
+  /** Static chip power (Quartus estimate). */
   readonly staticPowerW: Constant;
-  /** Dynamic power of a design using every ALM at `powerRefClockMHz` (linear in ALM use and clock). */
-  readonly dynamicPowerFullW: Constant;
+  /** Dynamic chip power per ALM of the design at `powerRefClockMHz` (linear in ALMs and clock), in µW. */
+  readonly dynamicPowerPerAlmUW: Constant;
+  /** Clock at which the Quartus power estimates were made. */
   readonly powerRefClockMHz: Constant;
 }
 
@@ -57,16 +59,19 @@ export const CYCLONE10GX_10CX220: FpgaProfile = {
   mlabMaxDepth: constant(32, 'words', 'datasheet', `${C10GX_OVERVIEW}: MLAB 32 × 16/18/20 (64-deep modes are emulated)`),
   boardOscillatorMHz: constant(100, 'MHz', 'datasheet', 'Cyclone 10 GX dev kit: 50 MHz and 100 MHz oscillators (shared/notes/paper.md)'),
   clockMHz: constant(76, 'MHz', 'assumption', `the paper's DHM clock is unknown; median of the 55–94 MHz reached by ${AUTHORS_LATER} (constraint 100 MHz)`),
-  staticPowerW: constant(0.64, 'W', 'authors-published', `Quartus static power estimate of ${AUTHORS_LATER}`),
-  dynamicPowerFullW: constant(1.09, 'W', 'assumption', `largest dynamic power of ${AUTHORS_LATER} (1.73 W total − 0.64 W static) taken as a full-device design at the reference clock; their resource use is unknown, so this under-estimates dynamic power if those designs were smaller`),
-  powerRefClockMHz: constant(76, 'MHz', 'assumption', `median clock of ${AUTHORS_LATER}`),
+  staticPowerW: constant(0.635, 'W', 'authors-published', `Quartus static power of the 224×224×3→32 3×3 design (635 mW of 1,157.90 mW "Total Thermal Power"), ${AUTHORS_LATER}: chip power, not board power`),
+  dynamicPowerPerAlmUW: constant(21.85, 'µW/ALM', 'derived', `(1.51 W − 0.635 W static) / 39,815 ALMs of the 10×10×10→7 k=4 design (1,120 multipliers), ${AUTHORS_LATER}; cross-check: the 864-multiplier design's 509 mW core dynamic at ≈30–35 ALMs per multiplier gives 16.8–19.6 µW/ALM (the scenario bands span it)`),
+  powerRefClockMHz: constant(100, 'MHz', 'assumption', `the Quartus Power Analyzer takes clock frequencies from the timing constraints, which were 100 MHz in ${AUTHORS_LATER} (the designs themselves closed at 55–94 MHz)`),
 };
 
 /** Arithmetic precision the GPU tail runs in (PyTorch default is fp32). */
 export type GpuPrecision = 'fp32' | 'fp16';
 
-/** The GPU: Jetson TX2's Pascal GPU with roofline efficiency factors and a power model. */
-export interface GpuProfile {
+/** Which GPU time model a profile uses (closed union): see gpu.ts. */
+export type GpuModelKind = 'roofline' | 'eager-tx2';
+
+/** What every GPU profile has: the device's peaks, the value size and the GPU-rail power range. */
+interface GpuProfileBase {
   readonly id: 'jetson-tx2';
   readonly name: string;
   readonly cudaCores: Constant;
@@ -76,49 +81,108 @@ export interface GpuProfile {
   readonly memBandwidthGBs: Constant;
   readonly precision: GpuPrecision;
   readonly bytesPerValue: Constant;
+  /** GPU rail power when busy with dispatch/overhead only (lowest measured figure). */
+  readonly powerMinW: Constant;
+  /** GPU rail power while kernels run (highest measured figure). */
+  readonly powerMaxW: Constant;
+  readonly powerMedianW: Constant;
+}
+
+/** The roofline alternative: per-node max(compute, memory) at assumed efficiencies + a fixed per-node overhead. */
+export interface RooflineGpuProfile extends GpuProfileBase {
+  readonly model: 'roofline';
   /** Fraction of peak FLOP/s reached by dense (groups = 1) convolutions and GEMMs. */
   readonly computeEfficiencyDense: Constant;
   /** Fraction of peak FLOP/s reached by depthwise / grouped convolutions. */
   readonly computeEfficiencyGrouped: Constant;
   /** Fraction of peak DRAM bandwidth reached. */
   readonly memEfficiency: Constant;
-  /** Fixed time per ONNX node (framework dispatch + kernel launch). */
+  /** Fixed time per ONNX node (framework dispatch + kernel launch), added to the roofline time. */
   readonly perLayerOverheadMs: Constant;
-  /** GPU rail power when busy with overhead only (lowest measured figure). */
-  readonly powerMinW: Constant;
-  /** GPU rail power when the roofline-bound part of a kernel runs (highest measured figure). */
-  readonly powerMaxW: Constant;
-  readonly powerMedianW: Constant;
 }
+
+/**
+ * The eager-PyTorch model calibrated on the authors' TX2 measurements (tx2-calibration.ts): per op
+ * max(floor, bytes / effective bandwidth + FLOPs / throughput); BatchNorm as separate kernels where the torchvision
+ * network has them; GPU-only pays the frame's upload and conversion, the hybrid's tail the features' upload and
+ * dequantisation.
+ */
+export interface EagerGpuProfile extends GpuProfileBase {
+  readonly model: 'eager-tx2';
+  /** Dispatch floor of one op (PyTorch eager + CUDA launch on the TX2 ARM cores), overlapping the GPU's work. */
+  readonly opFloorMs: Constant;
+  /** DRAM bandwidth effectively reached by PyTorch's kernels. */
+  readonly effectiveBandwidthGBs: Constant;
+  /** Effective FLOP/s of dense convolutions and GEMMs (added to their memory time). */
+  readonly convGflops: Constant;
+  /** Effective FLOP/s of depthwise / grouped convolutions. */
+  readonly groupedConvGflops: Constant;
+  /** Ops GPU-only spends on the camera frame before the network (upload + conversion + normalisation). */
+  readonly gpuOnlyInputOps: Constant;
+  /** Ops the hybrid's tail spends on the received features (upload + conversion + dequantisation scale). */
+  readonly tailInputOps: Constant;
+}
+
+/** A GPU profile (discriminated by `model`). */
+export type GpuProfile = RooflineGpuProfile | EagerGpuProfile;
 
 const TX2_DS = 'NVIDIA Jetson TX2 module datasheet (256-core Pascal GPU up to 1.3 GHz, 8 GB LPDDR4 128-bit, 59.7 GB/s)';
 const TX2_POWER = "GPU rail (INA3221) of the Jetson TX2 in the authors' later single-conv-layer measurements (shared/notes/paper.md)";
+const TX2_FIT = "least-squares fit (tx2-calibration.ts fitTx2, log error, two warm-up rows left out) to the authors' TX2 PyTorch table (walcarher/FPGA_GPU_ConvBenchmark GPU_time.csv @0967c47, shared/notes/paper.md); the fit is shown in the report and held by test/node/cost-calibration.test.ts";
 
-/** The default GPU profile: Jetson TX2, fp32, cuDNN batch 1. */
-export const JETSON_TX2: GpuProfile = {
-  id: 'jetson-tx2',
-  name: 'NVIDIA Jetson TX2 (Pascal GP10B, 256 CUDA cores)',
+const TX2_BASE = {
+  id: 'jetson-tx2' as const,
   cudaCores: constant(256, 'cores', 'datasheet', TX2_DS),
   clockGHz: constant(1.3, 'GHz', 'datasheet', TX2_DS),
   peakFp32Gflops: constant(256 * 2 * 1.3, 'GFLOP/s', 'derived', '256 cores × 2 FLOP/cycle (FMA) × 1.3 GHz'),
   peakFp16Gflops: constant(256 * 4 * 1.3, 'GFLOP/s', 'derived', 'fp32 peak × 2 (Pascal GP10B packed half2 FMA)'),
   memBandwidthGBs: constant(59.7, 'GB/s', 'datasheet', TX2_DS),
-  precision: 'fp32',
+  precision: 'fp32' as GpuPrecision,
   bytesPerValue: constant(4, 'bytes', 'assumption', "the authors' GPU code is PyTorch + cuDNN with torchvision models; PyTorch's default fp32 is assumed"),
-  computeEfficiencyDense: constant(0.5, 'ratio', 'assumption', 'cuDNN at batch 1 on small feature maps typically reaches well under peak; 50 % assumed (see the sensitivity table)'),
-  computeEfficiencyGrouped: constant(0.1, 'ratio', 'assumption', 'depthwise convolutions map poorly onto cuDNN GEMM kernels; 10 % of peak assumed'),
-  memEfficiency: constant(0.6, 'ratio', 'assumption', 'typical sustained fraction of LPDDR4 peak bandwidth; 60 % assumed'),
-  perLayerOverheadMs: constant(0.03, 'ms', 'assumption', 'PyTorch eager dispatch + CUDA kernel launch on the TX2 ARM cores, ≈30 µs per node assumed'),
   powerMinW: constant(0.15, 'W', 'authors-measured', `lowest figure, ${TX2_POWER}`),
   powerMaxW: constant(9.8, 'W', 'authors-measured', `highest figure, ${TX2_POWER}`),
-  powerMedianW: constant(4, 'W', 'authors-measured', `median figure, ${TX2_POWER} (listed for comparison with the modelled average power; the model interpolates between min and max)`),
+  powerMedianW: constant(4, 'W', 'authors-measured', `median figure, ${TX2_POWER} (listed for comparison with the modelled average power; the model interpolates between min and max by the busy fraction)`),
 };
+
+/** The roofline alternative (the first pass's model, kept as a named alternative): fp32, cuDNN batch 1. */
+export const JETSON_TX2_ROOFLINE: RooflineGpuProfile = {
+  ...TX2_BASE,
+  name: 'NVIDIA Jetson TX2 (Pascal GP10B, 256 CUDA cores), roofline model',
+  model: 'roofline',
+  computeEfficiencyDense: constant(0.5, 'ratio', 'assumption', 'cuDNN at batch 1 on small feature maps typically reaches well under peak; 50 % assumed'),
+  computeEfficiencyGrouped: constant(0.1, 'ratio', 'assumption', 'depthwise convolutions map poorly onto cuDNN GEMM kernels; 10 % of peak assumed'),
+  memEfficiency: constant(0.6, 'ratio', 'assumption', "typical sustained fraction of LPDDR4 peak bandwidth; 60 % assumed (the authors' own TX2 table implies ≈27 %: see the eager-tx2 model)"),
+  perLayerOverheadMs: constant(0.03, 'ms', 'assumption', "PyTorch eager dispatch + CUDA kernel launch, ≈30 µs per node assumed (the authors' own TX2 table implies ≈0.42 ms: see the eager-tx2 model)"),
+};
+
+/** The default GPU profile: eager PyTorch on the Jetson TX2, calibrated on the authors' own measurements. */
+export const JETSON_TX2_EAGER: EagerGpuProfile = {
+  ...TX2_BASE,
+  name: "NVIDIA Jetson TX2 (Pascal GP10B, 256 CUDA cores), eager PyTorch calibrated on the authors' TX2 table",
+  model: 'eager-tx2',
+  opFloorMs: constant(0.4223, 'ms', 'derived', TX2_FIT),
+  effectiveBandwidthGBs: constant(16.2, 'GB/s', 'derived', `${TX2_FIT}; 27 % of the 59.7 GB/s peak`),
+  convGflops: constant(605, 'GFLOP/s', 'derived', `${TX2_FIT}; fitted on single-input-channel convolutions only, so applying it to the networks' multi-channel convolutions is an extrapolation`),
+  groupedConvGflops: constant(60.5, 'GFLOP/s', 'assumption', "no measurement of depthwise convolutions: 10 % of the fitted dense throughput, the same ratio as the roofline model's grouped/dense efficiencies"),
+  gpuOnlyInputOps: constant(5, 'ops', 'assumption', 'the usual eager sequence on the camera frame: host→GPU copy of the uint8 frame, .float(), /255, −mean, /std (torchvision Normalize); each costs one op of the model'),
+  tailInputOps: constant(3, 'ops', 'assumption', "the hybrid's tail receives uint8 features from the DMA: host→GPU copy, .float(), × the fixed-point scale (2^−frac); each costs one op of the model"),
+};
+
+/** The default GPU profile (the calibrated eager model). */
+export const JETSON_TX2: GpuProfile = JETSON_TX2_EAGER;
 
 /** Link kinds (closed union). */
 export type LinkKind = 'pcie-gen2x4' | 'web-serial';
 
 /** Where the head's input frame comes from: the host sends it over the link, or a camera feeds the FPGA directly. */
 export type InputSource = 'host' | 'camera';
+
+/**
+ * How host transfers are timed against the DHM's streaming (closed union): `serial` — send the whole frame, stream,
+ * send the whole feature map back (an upper bound); `overlapped` — DMA chunks overlap the streaming, so only the first
+ * input chunk, the streaming and the last output chunk are exposed (a lower bound).
+ */
+export type TransferMode = 'serial' | 'overlapped';
 
 /** PCIe Gen2 x4 between the TX2 and the FPGA, with the authors' measured transfer-time fit. */
 export interface PcieLinkProfile {
@@ -128,6 +192,8 @@ export interface PcieLinkProfile {
   readonly interceptMs: Constant;
   /** Bytes per 32-bit DMA word (uint8 features packed 4 per word, channel-fastest HWC). */
   readonly wordBytes: Constant;
+  /** Bytes per DMA chunk (the granularity at which transfers overlap the DHM's streaming). */
+  readonly dmaChunkBytes: Constant;
   readonly powerW: Constant;
 }
 
@@ -154,27 +220,24 @@ export const PCIE_GEN2_X4: PcieLinkProfile = {
   slopeMsPerKiB: constant(6.7181e-4, 'ms/KiB', 'authors-measured', PCIE_FIT),
   interceptMs: constant(7.5668e-3, 'ms', 'authors-measured', PCIE_FIT),
   wordBytes: constant(4, 'bytes', 'authors-published', "the authors' DMA packs uint8 features 4 per 32-bit word in 2048-word chunks"),
+  dmaChunkBytes: constant(8192, 'bytes', 'authors-published', "the authors' DMA moves 2048-word chunks of 4 bytes (shared/notes/paper.md); a chunk is the unit that overlaps with streaming"),
   powerW: constant(0, 'W', 'assumption', 'link power not modelled separately: the PCIe hard IP is part of the FPGA static estimate and the host side is not metered'),
 };
 
 /**
- * A Web Serial link profile at `baud` (8N1). `perTransferMs` defaults to 0 (an assumption). Pass `measured` when
- * the figures come from a real port on this machine (e.g. the board bridge's loopback test): both constants are then
- * labelled `measured` with that source.
+ * A Web Serial link profile at `baud` (8N1). Both numbers are the caller's configuration, labelled `assumption`:
+ * a baud rate is configured, not measured, and nothing in this product measures a per-transfer time on a serial
+ * link (the board backend's `BoardLinkMeasurement` reports its own measured times, labelled by the clock that took them).
  */
-export function webSerialLink(baud = 921600, perTransferMs = 0, measured?: { readonly source: string }): SerialLinkProfile {
+export function webSerialLink(baud = 921600, perTransferMs = 0): SerialLinkProfile {
   if (!(baud > 0) || !Number.isFinite(baud)) throw new RangeError(`web serial baud rate must be a positive number, got ${baud}`);
   if (!(perTransferMs >= 0) || !Number.isFinite(perTransferMs)) throw new RangeError(`web serial per-transfer time must be ≥ 0 ms, got ${perTransferMs}`);
   return {
     kind: 'web-serial',
     name: `Web Serial UART ${baud} baud 8N1`,
-    baud: measured
-      ? constant(baud, 'baud', 'measured', measured.source)
-      : constant(baud, 'baud', 'assumption', 'configured baud rate (a typical USB-UART bridge maximum by default)'),
+    baud: constant(baud, 'baud', 'assumption', 'configured baud rate (a typical USB-UART bridge maximum by default)'),
     bitsPerByte: constant(10, 'bits', 'derived', '8N1 framing: 1 start + 8 data + 1 stop bit'),
-    perTransferMs: measured
-      ? constant(perTransferMs, 'ms', 'measured', measured.source)
-      : constant(perTransferMs, 'ms', 'assumption', 'per-transfer protocol overhead; 0 unless measured'),
+    perTransferMs: constant(perTransferMs, 'ms', 'assumption', 'per-transfer protocol overhead as configured (0 by default), not measured'),
     powerW: constant(0, 'W', 'assumption', 'link power not modelled'),
   };
 }

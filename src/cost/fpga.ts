@@ -1,11 +1,11 @@
 /**
  * FPGA latency, power and energy of a DHM head. Latency comes from the compiler's exact cycle count at the profile's
- * clock; power is static + dynamic, the dynamic part linear in ALM utilisation and clock (see devices.ts for the
- * calibration and its stated assumption).
+ * clock; chip power is static + dynamic, the dynamic part linear in ALMs and clock, calibrated on the authors'
+ * Quartus figures (devices.ts).
  */
 import type { CycleCounts } from '../dhm/program';
 import type { FpgaProfile } from './devices';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 import type { HeadResources } from './resources';
 
 /** Frame latency of the head: `cycles.total / clockMHz`, in ms. */
@@ -15,14 +15,21 @@ export function fpgaLatencyMs(cycles: CycleCounts, dev: FpgaProfile): Figure {
   return modelled(cycles.total / (clock * 1000), 'ms', `${cycles.total} cycles (compiler's exact count) / ${clock} MHz (${dev.clockMHz.provenance})`);
 }
 
-/** Board power of the FPGA while the head runs: static + dynamicFull × ALM utilisation × clock / refClock, in W. */
+/** Chip power of the FPGA while the head runs, in W: static + dynamic per ALM × ALMs × clock / reference clock. */
+export function fpgaPowerNumber(alms: number, dev: FpgaProfile, clockMHz = dev.clockMHz.value, perAlmUW = dev.dynamicPowerPerAlmUW.value): number {
+  return dev.staticPowerW.value + perAlmUW * 1e-6 * alms * (clockMHz / dev.powerRefClockMHz.value);
+}
+
+/**
+ * FPGA **chip** power (a Quartus-style estimate, calibrated on the authors' Quartus figures — not board power) while
+ * the head runs: static + dynamicPerAlm × ALM demand × clock / refClock, in W.
+ */
 export function fpgaPowerW(res: HeadResources, dev: FpgaProfile): Figure {
-  const u = Math.min(1, res.totals.alms.value / dev.alms.value);
-  const dyn = dev.dynamicPowerFullW.value * u * (dev.clockMHz.value / dev.powerRefClockMHz.value);
+  const alms = res.totals.alms.value;
   return modelled(
-    dev.staticPowerW.value + dyn,
+    fpgaPowerNumber(alms, dev),
     'W',
-    `static ${dev.staticPowerW.value} W + ${dev.dynamicPowerFullW.value} W × ALM use ${u.toFixed(4)} × ${dev.clockMHz.value}/${dev.powerRefClockMHz.value} MHz`,
+    `chip power (Quartus-calibrated, not board power): static ${dev.staticPowerW.value} W + ${dev.dynamicPowerPerAlmUW.value} µW/ALM × ${alms} ALMs × ${dev.clockMHz.value}/${dev.powerRefClockMHz.value} MHz`,
   );
 }
 

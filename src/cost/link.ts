@@ -4,7 +4,7 @@
  * 4 bytes above (an assumption for widths > 8: the authors' DMA only carries uint8).
  */
 import type { LinkProfile } from './devices';
-import { modelled, type Figure } from './provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 
 /** Bytes per value on the wire for a value of `bits` bits (1, 2 or 4). */
 export function wireBytesPerValue(bits: number): number {
@@ -21,6 +21,18 @@ export function linkBytes(values: number, bits: number, link: LinkProfile): numb
     return Math.ceil(raw / w) * w;
   }
   return raw;
+}
+
+/** Transfer time of `bytes` bytes in ms, as a plain number (0 bytes → 0). */
+export function linkMs(bytes: number, link: LinkProfile): number {
+  if (bytes <= 0) return 0;
+  if (link.kind === 'pcie-gen2x4') return link.slopeMsPerKiB.value * (bytes / 1024) + link.interceptMs.value;
+  return (bytes * link.bitsPerByte.value * 1000) / link.baud.value + link.perTransferMs.value;
+}
+
+/** Bytes of the DMA chunk a transfer of `bytes` starts or ends with (the whole transfer on a serial link). */
+export function firstChunkBytes(bytes: number, link: LinkProfile): number {
+  return link.kind === 'pcie-gen2x4' ? Math.min(bytes, link.dmaChunkBytes.value) : bytes;
 }
 
 /** Transfer time of `bytes` bytes (0 bytes → 0 ms: no transfer). */

@@ -9,8 +9,20 @@ import type { Graph } from '../graph/types';
 import { classifyOp, type GpuLayerWork } from './gpu';
 import type { NetworkSweepInput } from './sweep';
 
-/** GPU work of every node of a prepared graph (prepareGraph), in topological order. */
-export function gpuWorkOf(g: Graph): GpuLayerWork[] {
+/**
+ * Whether torchvision's definition of `network` follows every convolution with a BatchNorm (which eager PyTorch runs
+ * as its own kernel; the ONNX graphs here have it folded): MobileNetV2 and ShuffleNetV2 do, SqueezeNet 1.0/1.1 has
+ * no BatchNorm (torchvision.models mobilenetv2.py, shufflenetv2.py, squeezenet.py).
+ */
+export function torchvisionBatchNormAfterConv(network: string): boolean {
+  return network === 'MobileNetV2' || network === 'ShuffleNetV2';
+}
+
+/**
+ * GPU work of every node of a prepared graph (prepareGraph), in topological order. `batchNormAfterConv` marks every
+ * Conv as followed by a BatchNorm kernel in the eager baseline.
+ */
+export function gpuWorkOf(g: Graph, batchNormAfterConv = false): GpuLayerWork[] {
   const rep = layerReport(g);
   return g.nodes.map((n, i) => {
     const r = rep[i]!;
@@ -19,7 +31,8 @@ export function gpuWorkOf(g: Graph): GpuLayerWork[] {
     let outputElems = 0;
     for (const t of n.outputs) if (t) outputElems += numel(shapeOf(g, t));
     const groups = n.opType === 'Conv' ? attrInt(n, 'group', 1) : 1;
-    return { name: n.name, op: n.opType, opClass: classifyOp(n.opType, groups), macs: r.macs, params: r.params, inputElems, outputElems };
+    const bn = batchNormAfterConv && n.opType === 'Conv';
+    return { name: n.name, op: n.opType, opClass: classifyOp(n.opType, groups), macs: r.macs, params: r.params, inputElems, outputElems, ...(bn ? { batchNormAfter: true } : {}) };
   });
 }
 
@@ -41,7 +54,7 @@ export function networkSweepInput(o: NetworkSweepOptions): NetworkSweepInput {
   if (g.inputs.length !== 1) throw new RangeError(`cost sweep: model '${o.modelId}' has ${g.inputs.length} graph inputs, expected 1`);
   const inShape = shapeOf(g, g.inputs[0]!.name);
   if (inShape.length !== 4 || inShape[1] !== 3) throw new RangeError(`cost sweep: model '${o.modelId}' input shape [${inShape.join(',')}] is not NCHW with 3 channels`);
-  const all = gpuWorkOf(g);
+  const all = gpuWorkOf(g, torchvisionBatchNormAfterConv(o.network));
   const cuts = listCuts(g);
   const byIndex = new Map(cuts.map((c) => [c.index, c] as const));
   return {

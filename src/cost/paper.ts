@@ -3,7 +3,7 @@
  * Jetson TX2 + Cyclone 10 GX, communication included. Reductions are in percent of the GPU-only figure.
  * SqueezeNet's latency claim is "same latency", recorded as a 0 %–0 % range with that wording.
  */
-import { fromPaper, type Figure } from './provenance';
+import { fromPaper, type Figure } from '../provenance/provenance';
 
 /** The networks of the paper (closed union). */
 export type PaperNetwork = 'MobileNetV2' | 'SqueezeNet' | 'ShuffleNetV2';

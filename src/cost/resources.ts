@@ -8,7 +8,7 @@
 import type { ConvLayer, DhmLayer, DhmProgram, HeadCycles, StreamInfo } from '../dhm/program';
 import { csdNonZero } from './csd';
 import type { FpgaProfile } from './devices';
-import { constant, modelled, type Constant, type Figure } from './provenance';
+import { constant, modelled, type Constant, type Figure } from '../provenance/provenance';
 
 /** How constant multipliers are mapped (closed union).
  * - `logic`: every multiplier in ALMs (shift-and-add from CSD).
@@ -39,7 +39,7 @@ export const RESOURCE_RULES = {
 
 /** Prose of every rule, in order, for the report. */
 export const RESOURCE_RULE_TEXT: readonly string[] = [
-  "Constant multiplier x·w (x: input stream code of B_in bits, B_in' = B_in + 1 when unsigned; w: integer weight code of B_w bits): w = 0 → removed; w = ±2^k → wiring; otherwise (CSD non-zero digits − 1) adders, each as wide as the product, P = B_in' + B_w − 1 bits (docs/datapath.md §3.2 product bound).",
+  "Constant multiplier x·w (x: input stream code of B_in bits; w: integer weight code of B_w bits): w = 0 → removed; w = ±2^k → wiring; otherwise (CSD non-zero digits − 1) adders, each as wide as the product, P = B_in + B_w bits (the most-negative × most-negative product 2^(B_in+B_w−2) needs B_in + B_w signed bits; an unsigned input needs the same).",
   'Adder: ceil(width / 2) ALMs (two dedicated full-adder bits per ALM in arithmetic mode).',
   'Adder tree per output channel: one leaf per non-zero weight plus one for a non-zero bias; a binary tree of (leaves − 1) adders, level l (0-based) adders P + l + 1 bits wide; every level registered.',
   'Products are registered (P bits each, except on DSP multipliers, whose registers are internal).',
@@ -259,8 +259,9 @@ export function estimateResources(program: DhmProgram, dev: FpgaProfile, opts: R
         const inS = stream(program, l.input, l.name);
         const scan = scanConv(l);
         scans.set(idx, scan);
-        // product width: |x·w| ≤ 2^(b_x' + b_w − 2) (docs/datapath.md §3.2) → b_x' + b_w − 1 signed bits
-        const pw = inS.format.bits + (inS.format.signed ? 0 : 1) + l.weightFormat.bits - 1;
+        // product width b_x + b_w: a signed b_x-bit code times a b_w-bit code reaches (−2^(b_x−1))·(−2^(b_w−1)) =
+        // 2^(b_x+b_w−2), which needs b_x + b_w signed bits; an unsigned b_x-bit code (b_x + 1 signed) needs the same
+        const pw = inS.format.bits + l.weightFormat.bits;
         prodBits.set(idx, pw);
         c.multZero = scan.zero;
         c.multShift = scan.shift;

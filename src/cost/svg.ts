@@ -22,6 +22,10 @@ export interface LineChart {
   readonly hLines?: readonly { readonly y: number; readonly label: string }[];
   /** Logarithmic y axis (decades); non-positive values are left out. */
   readonly logY?: boolean;
+  /** Shaded ranges along x: `[x, low, high]` points (a gap where missing), drawn under the lines. */
+  readonly bands?: readonly { readonly name: string; readonly points: readonly (readonly [number, number, number])[]; readonly color?: string }[];
+  /** Shaded horizontal ranges (e.g. a paper's claimed range). */
+  readonly hBands?: readonly { readonly low: number; readonly high: number; readonly label: string }[];
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#7f7f7f'];
@@ -52,6 +56,8 @@ export function lineChartSvg(c: LineChart, width = 720, height = 400): string {
     if (y !== null && Number.isFinite(y)) ys.push(y);
   }
   for (const h of c.hLines ?? []) ys.push(h.y);
+  for (const b of c.bands ?? []) for (const [x, lo, hi] of b.points) { xs.push(x); ys.push(lo, hi); }
+  for (const h of c.hBands ?? []) ys.push(h.low, h.high);
   let x0 = xs.length ? Math.min(...xs) : 0;
   let x1 = xs.length ? Math.max(...xs) : 1;
   if (x0 === x1) { x0 -= 1; x1 += 1; }
@@ -80,6 +86,7 @@ export function lineChartSvg(c: LineChart, width = 720, height = 400): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
+  out.push(`<clipPath id="plot-area"><rect x="${n2(m.l)}" y="${n2(m.t)}" width="${n2(pw)}" height="${n2(ph)}"/></clipPath>`);
   out.push(`<text x="${n2(width / 2 - m.r / 2)}" y="20" text-anchor="middle" font-size="13" font-weight="bold">${esc(c.title)}</text>`);
   // y grid and ticks
   for (let v = y0, i = 0; v <= y1 + step / 2 && i < 100; v += step, i++) {
@@ -99,6 +106,34 @@ export function lineChartSvg(c: LineChart, width = 720, height = 400): string {
   out.push(`<rect x="${n2(m.l)}" y="${n2(m.t)}" width="${n2(pw)}" height="${n2(ph)}" fill="none" stroke="#000"/>`);
   out.push(`<text x="${n2(m.l + pw / 2)}" y="${n2(height - 30)}" text-anchor="middle">${esc(c.xLabel)}</text>`);
   out.push(`<text x="16" y="${n2(m.t + ph / 2)}" text-anchor="middle" transform="rotate(-90 16 ${n2(m.t + ph / 2)})">${esc(c.yLabel)}</text>`);
+  (c.hBands ?? []).forEach((h, i) => {
+    const yA = Y(h.high);
+    const yB = Y(h.low);
+    out.push(`<rect x="${n2(m.l)}" y="${n2(yA)}" width="${n2(pw)}" height="${n2(Math.max(1, yB - yA))}" fill="#f2c14e" fill-opacity="0.3" stroke="#c99a1a" stroke-dasharray="3,2"/>`);
+    out.push(`<text x="${n2(m.l + 4)}" y="${n2(yA - 3 - 11 * i)}" fill="#8a6a10">${esc(h.label)}</text>`);
+  });
+  (c.bands ?? []).forEach((b, i) => {
+    const color = b.color ?? PALETTE[i % PALETTE.length]!;
+    // one polygon per run of consecutive points
+    let run: (readonly [number, number, number])[] = [];
+    const flush = (): void => {
+      if (run.length === 0) return;
+      const pts = run.length === 1 ? [[run[0]![0] - 0.15, run[0]![1], run[0]![2]] as const, [run[0]![0] + 0.15, run[0]![1], run[0]![2]] as const] : run;
+      const top = pts.map(([x, , hi]) => `${n2(X(x))},${n2(Y(hi))}`);
+      const bot = [...pts].reverse().map(([x, lo]) => `${n2(X(x))},${n2(Y(lo))}`);
+      out.push(`<polygon points="${[...top, ...bot].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none" clip-path="url(#plot-area)"/>`);
+      run = [];
+    };
+    const sorted = [...b.points].sort((p, q) => p[0] - q[0]);
+    sorted.forEach((p, k) => {
+      if (k > 0 && p[0] - sorted[k - 1]![0] > 1) flush();
+      run.push(p);
+    });
+    flush();
+    const ly = m.t + 10 + (c.series.length + i) * 18;
+    out.push(`<rect x="${n2(m.l + pw + 12)}" y="${n2(ly - 5)}" width="24" height="10" fill="${color}" fill-opacity="0.18"/>`);
+    out.push(`<text x="${n2(m.l + pw + 42)}" y="${n2(ly + 4)}">${esc(b.name)}</text>`);
+  });
   (c.hLines ?? []).forEach((h, i) => {
     out.push(`<line x1="${n2(m.l)}" y1="${n2(Y(h.y))}" x2="${n2(m.l + pw)}" y2="${n2(Y(h.y))}" stroke="#555" stroke-dasharray="2,3"/>`);
     const x = i % 2 === 0 ? m.l + pw - 4 : m.l + 4;

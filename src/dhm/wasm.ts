@@ -98,7 +98,8 @@ interface Exports {
   paddedImageBytes(inH: number, inW: number, inC: number, padT: number, padL: number, padB: number, padR: number): number;
 }
 
-// ---- memory layout constants; must equal wasm-dhm/stream.ts (docs/emulator.md) ----
+// ---- memory layout constants: the TypeScript side of wasm-dhm/abi.ts (docs/emulator.md), checked against that file
+// constant by constant by test/node/dhm-wasm-abi.test.ts ----
 const ABI_VERSION = 2;
 const MAGIC = 0x314d4844;
 const H = { MAGIC: 0, NUM_STREAMS: 1, NUM_LAYERS: 2, STREAM_TABLE: 3, LAYER_TABLE: 4, INPUT: 5, OUTPUT: 6, SCRATCH: 7, SCRATCH_BYTES: 8, STATUS_LAYER: 9, STATUS_DETAIL: 10, FRAME: 11, OUT_NCHW: 12, OUT_WRITTEN: 13, WORDS: 16 } as const;
@@ -117,6 +118,12 @@ const STATUS: Record<number, DhmEmulatorErrorCode> = {
   1: 'wasm-bad-magic', 2: 'wasm-bad-kind', 3: 'wasm-bad-shape', 4: 'wasm-bad-param',
   5: 'wasm-empty-window', 6: 'wasm-cycle-overflow', 7: 'wasm-bad-stream',
 };
+/**
+ * The memory layout this wrapper writes (word offsets of the program header H, stream record S and layer record L,
+ * field value codes, status codes), for the check against wasm-dhm/abi.ts. Read-only.
+ */
+export const WASM_ABI = { ABI_VERSION, MAGIC, H, S, L, KIND, ROUNDING, OVERFLOW, ACTIVATION, MODE, STATUS } as const;
+
 /** The DhmEmulatorError code of a Wasm status code (0 = ok has none). */
 export function emulatorStatusCode(status: number): DhmEmulatorErrorCode {
   return STATUS[status] ?? 'wasm-unknown-status';
@@ -287,6 +294,7 @@ class Emulator implements DhmEmulator {
     const modes: number[] = [];
     const intRq: (number | undefined)[] = [];
     let scratchBytes = 16;
+    let poolRowBytes = 0;
     const arrays: { at: number; data: ArrayLike<number> }[] = [];
     const arr = (data: ArrayLike<number>): number => {
       const at = alloc(Math.max(4, data.length * 4));
@@ -326,9 +334,12 @@ class Emulator implements DhmEmulator {
       } else {
         modes.push(0);
         intRq.push(undefined);
+        // pool.ts: the column-max row buffer (one input row, all channels, + SIMD slack), at the end of the scratch area
+        if (layer.kind === 'maxpool') poolRowBytes = Math.max(poolRowBytes, info(layer.input).width * info(layer.input).channels * 4 + 32);
       }
       layerPtrs.push(ptrs);
     }
+    scratchBytes += poolRowBytes; // on top of the convs' scratch (pool.ts places its row buffer at the end)
     const scratch = alloc(scratchBytes);
     const frameBytes = program.input.height * program.input.width * 3;
     const framePtr = alloc(frameBytes);

@@ -1,8 +1,8 @@
 /**
  * Graph core and partitioner — API summary (everything environment-neutral; bytes in, bytes out):
  *
- *   readOnnx(bytes, fileName?)  → Graph         ONNX bytes → immutable Graph (src/onnx/reader.ts); typed errors
- *   writeOnnx(graph)            → Uint8Array    Graph → ONNX bytes onnxruntime-web loads (src/onnx/writer.ts)
+ *   readOnnx(bytes, fileName?)  → Graph         ONNX bytes → immutable Graph (onnx-read.ts, on src/onnx's protobuf messages); typed errors
+ *   writeOnnx(graph)            → Uint8Array    Graph → ONNX bytes onnxruntime-web loads (onnx-write.ts)
  *   prepareGraph(graph)         → Graph         PASSES in order (foldConstants, dropIdentity, foldBatchNorm,
  *                                               removeUnused) + inferShapes: every tensor gets a static valueInfo
  *   loadGraph(bytes, fileName?) → Graph         readOnnx + prepareGraph
@@ -19,13 +19,15 @@
  * Feature maps are NCHW float32; `bytes` of a cut counts 8 bits per value.
  */
 import type { Graph } from './types';
-import { readOnnx } from '../onnx/reader';
+import { readOnnx } from './onnx-read';
 import { prepareGraph } from './passes';
 
 export type * from './types';
 export * from './errors';
-export { readOnnx, writeOnnx } from '../onnx/index';
-export { inferShapes, SUPPORTED_OPS, numel, windowOf, attrInt, attrInts, attrFloat, attrString, type Shape, type Window } from './shapes';
+export { readOnnx, decodeTensor, topoSort, DTYPE_CODES } from './onnx-read';
+export { writeOnnx, encodeTensor } from './onnx-write';
+export { SUPPORTED_OPS } from './ops';
+export { inferShapes, numel, windowOf, attrInt, attrInts, attrFloat, attrString, type Shape, type Window } from './shapes';
 export { PASSES, prepareGraph, foldConstants, dropIdentity, foldBatchNorm, removeUnused, type GraphPass, type PassName } from './passes';
 export { producer, consumers, initializer, valueInfoOf, shapeOf, nodeByName, consumerIndex, producerIndex } from './query';
 export { listCuts, ancestorsOf, crossingTensors, type CutPoint } from './cuts';

@@ -7,13 +7,7 @@
 import type { DType, Graph, GraphNode, Tensor, ValueInfo } from './types';
 import { DynamicShapeError, GraphStructureError, ShapeInferenceError, UnsupportedOpError } from './errors';
 import { int64Tensor } from './build';
-
-/** ai.onnx ops the reader accepts and shape inference understands (the closed supported set). */
-export const SUPPORTED_OPS: readonly string[] = [
-  'Add', 'AveragePool', 'BatchNormalization', 'Clip', 'Concat', 'Constant', 'Conv', 'Div', 'Dropout', 'Flatten',
-  'Gemm', 'GlobalAveragePool', 'GlobalMaxPool', 'Identity', 'LeakyRelu', 'MatMul', 'MaxPool', 'Mul', 'ReduceMean', 'Relu',
-  'Reshape', 'Shape', 'Sigmoid', 'Slice', 'Softmax', 'Split', 'Squeeze', 'Sub', 'Transpose', 'Unsqueeze',
-];
+import { SUPPORTED_OPS } from './ops';
 
 /** Static shape of a value: every dim a positive integer (or 0 for empty tensors). */
 export type Shape = readonly number[];

@@ -7,7 +7,7 @@
 import type { Graph, GraphNode, Tensor, ValueInfo } from './types';
 import { CutRangeError, GraphStructureError } from './errors';
 import { listCuts, ancestorsOf, type CutPoint } from './cuts';
-import { writeOnnx } from '../onnx/writer';
+import { writeOnnx } from './onnx-write';
 
 /** The two halves of a model cut at one legal cut point. */
 export interface SplitResult {

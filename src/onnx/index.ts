@@ -1,3 +1,5 @@
-/** ONNX ⇄ Graph: `readOnnx(bytes, fileName?)` and `writeOnnx(graph)`. See src/graph/index.ts for the whole API. */
-export { readOnnx, decodeTensor, topoSort, DTYPE_CODES } from './reader';
-export { writeOnnx, encodeTensor } from './writer';
+/**
+ * ONNX protobuf messages (onnx-proto) and the byte-level helpers the graph layer's reader and writer use
+ * (src/graph/onnx-read.ts, src/graph/onnx-write.ts). This layer knows nothing of the Graph types.
+ */
+export { onnx, toNumber, utf8Decode, utf8Encode } from './proto';

@@ -6,7 +6,8 @@
 import type { DhmProgram } from '../dhm/program';
 import { runReference } from '../dhm/reference';
 import { createEmulator, type DhmEmulator, type DhmWasmSource } from '../dhm/wasm';
-import { abortError, type FrameInput, type HeadBackend, type HeadResult } from './backend';
+import { abortError } from '../backend/abort';
+import { type FrameInput, type HeadBackend, type HeadResult } from '../backend/head-backend';
 import { OutputPool } from './output-pool';
 
 function shapeOf(program: DhmProgram): [number, number, number] {

@@ -6,42 +6,54 @@
  *   load-model     ONNX bytes → prepared Graph (src/graph: passes, shapes)          cached per model
  *   choose-cut     legal cuts → head Graph + tail ONNX (src/graph/split)             cached per (model, cut)
  *   quantize-head  head Graph + calibration frames → DhmProgram (src/dhm/quantize)   cached per (model, cut, options);
- *                  in a worker in the page (PipelineEnv.compileHead), in-process elsewhere;
- *                  the tail and full-model ORT sessions are created here too (reused)
+ *                  in a worker in the page (PipelineEnv.compileHead), in-process elsewhere; the per-tensor
+ *                  SQNR/clipping report is not on this path: `PreparedHybrid.quantReport()` computes it on demand;
+ *                  the tail's ORT session is created here too, at the same time (reused)
  *   run-head       DhmProgram + 8-bit RGB frame → integer feature map + exact cycle counts, on a HeadBackend
  *                  ('reference' TypeScript | 'wasm' emulator in a worker | 'board' over Web Serial)
  *   transfer       the feature map through the link's wire format (4 uint8 per 32-bit word, channel-fastest, as the
  *                  authors' PCIe DMA), then dequantised in JS to float32 NCHW (dequantisation is NOT folded into the
  *                  tail: the tail ONNX is the float model's own tail, unchanged)
- *   run-tail       onnxruntime-web (WebGPU EP in the page, wasm EP in Node), one session per (model, cut), reused
- *   top5           labels + top-5 of the hybrid logits
- *   gpu-only       the full float model on the same EP and the same 8-bit frame (normal float preprocessing)
+ *   run-tail       onnxruntime-web (WebGPU or wasm EP, chosen per config; Node has wasm), one session per (model, cut, EP)
+ *   top5           labels + top-5 of the hybrid logits — the hybrid result is complete here (`onHybrid` is told)
+ *   gpu-only       the full float model on the same EP and the same 8-bit frame (normal float preprocessing); its
+ *                  session is created here, on first use, after the hybrid result: it never delays the first result
  *
- * Every stage takes the AbortSignal and reports its wall time (measured here). FPGA time is modelled: cycles / clock.
+ * First result first: the tail's ORT session is created while the quantiser runs (in its worker in the page); the
+ * GPU-only session waits until the hybrid result is out. Every ORT session is created once per (model part, EP).
+ * Every stage takes the AbortSignal and reports its wall time (measured here). FPGA time is modelled: cycles / clock;
+ * the clock is not part of any cache key — it is applied to each run's figures (`prepare` returns it per call).
  */
 import type { Graph } from '../graph/types';
 import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
-import { compileHead, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
+import { lowerHead } from '../dhm/float';
 import { dequantize } from '../dhm/dequantize';
 import { formatName, type DhmProgram, type HeadCycles } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
 import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/registry';
 import { parseLabels, topK, type Ranked } from '../models/labels';
 import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
-import { packFeatureMap, unpackFeatureMap, packedBytes } from '../board/featuremap';
+import { packFeatureMap, unpackFeatureMap, packedBytes } from '../backend/featuremap';
 import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
 import { linkTimeMs } from '../cost/link';
-import { measured, modelled, type Figure, type Provenance } from '../cost/provenance';
-import { abortError, type HeadBackend, type HeadBackendKind, type HeadResult } from './backend';
+import { measured, modelled, type Figure, type Provenance } from '../provenance/provenance';
+import { abortError } from '../backend/abort';
+import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
-import { runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
+import { raceAbort, runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
 
 /** What the pipeline needs from its platform (page or Node). */
 export interface PipelineEnv {
   /** onnxruntime-web (the `onnxruntime-web/webgpu` entry in the page, `onnxruntime-web` in Node). */
   readonly ort: Ort;
-  /** EP for the tail and the GPU-only baseline ('webgpu' in the page; Node has only 'wasm'). */
+  /** Default EP for the tail and the GPU-only baseline (`HybridConfig.tailEp` overrides it; Node has only 'wasm'). */
   readonly tailEp: TailEp;
+  /**
+   * Resolves when onnxruntime-web may create sessions (the page prefetches its .wasm with visible progress first);
+   * the rest of the preparation does not wait for it. Absent: at once.
+   */
+  readonly ortReady?: Promise<unknown>;
   /** Whether ORT's placement log can be captured through `console` (true in browsers; false in Node). */
   readonly checkPlacement: boolean;
   /** Read a provisioned file by its path relative to the models folder (e.g. `squeezenet1.1/squeezenet1.1_fp32.onnx`). */
@@ -53,6 +65,11 @@ export interface PipelineEnv {
    * thread stays responsive (www/compile-worker.ts); when absent it runs in-process. Must give the same program.
    */
   compileHead?(head: Graph, options: CompileOptions, signal?: AbortSignal): Promise<Pick<CompileResult, 'program' | 'report'>>;
+  /**
+   * Where the per-tensor report (`quantReport` of src/dhm/quantize.ts: float head and integer reference on the
+   * calibration frames) is computed: a worker in the page; in-process when absent. Must give the same report.
+   */
+  quantReport?(head: Graph, options: CompileOptions, program: DhmProgram): Promise<QuantReport>;
 }
 
 /** Which system to build: model, cut, quantisation options and the FPGA clock. */
@@ -64,9 +81,14 @@ export interface HybridConfig {
   readonly quant?: Partial<QuantOptions>;
   /** DHM clock in MHz for the modelled FPGA time (default: the Cyclone 10 GX profile's, with its source). */
   readonly clockMHz?: number;
+  /** EP of the tail and of the GPU-only baseline (both the same; default `PipelineEnv.tailEp`). */
+  readonly tailEp?: TailEp;
 }
 
-/** A prepared (model, cut, options): cached program and sessions. */
+/**
+ * A prepared (model, cut, options, EP): cached program and tail session, with the clock of the config it was asked
+ * for (the clock is applied per call, never cached).
+ */
 export interface PreparedHybrid {
   readonly key: string;
   readonly model: ModelEntry;
@@ -74,21 +96,34 @@ export interface PreparedHybrid {
   readonly cuts: readonly CutPoint[];
   readonly cut: CutPoint;
   readonly program: DhmProgram;
-  readonly quantReport: QuantReport;
+  /**
+   * The per-tensor calibration report (observed range, format, clipping, SQNR over the calibration frames), computed
+   * on first call (off the first result's critical path) and cached.
+   */
+  quantReport(): Promise<QuantReport>;
   /** Analytic cycle counts of the program (src/dhm/cycles.ts). */
   readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
-  readonly full: OrtRunner;
   readonly labels: readonly string[];
+  /** The DHM clock of this call's config, MHz, and where it came from (default with its source, or set by the user). */
   readonly clockMHz: number;
   readonly clockSource: string;
 }
+
+/** The cached part of a PreparedHybrid (everything but the clock). */
+type PreparedCore = Omit<PreparedHybrid, 'clockMHz' | 'clockSource'>;
 
 /** One labelled number of the result table. */
 export interface ResultRow {
   readonly name: string;
   readonly figure: Figure;
 }
+
+/**
+ * The hybrid result alone, as soon as its top-5 is known (before the GPU-only baseline runs): everything of
+ * HybridResult but `gpuOnly`; its table has no GPU-only row yet.
+ */
+export type HybridFirstResult = Omit<HybridResult, 'gpuOnly'>;
 
 /** The result of classifying one image with the hybrid system and the GPU-only baseline. */
 export interface HybridResult {
@@ -114,11 +149,28 @@ export interface HybridResult {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
+/** What the tail stages give for one head result. */
+export interface TailOutput {
+  readonly logits: Float32Array;
+  readonly top5: Ranked[];
+  /** Bytes of the feature map on the link's wire format. */
+  readonly wireBytes: number;
+}
+
 /** Default calibration/classification top-k. */
 const TOP_K = 5;
 
-function configKey(c: HybridConfig): string {
-  return JSON.stringify([c.modelId, c.cut ?? 0, c.quant ?? {}]);
+/** Cache key of a prepared system: model, cut, quantiser options and EP — not the clock (applied per call). */
+function configKey(c: HybridConfig, ep: TailEp): string {
+  return JSON.stringify([c.modelId, c.cut ?? 0, c.quant ?? {}, ep]);
+}
+
+/** The clock of a config: the user's, or the Cyclone 10 GX profile's default with its source. */
+function clockOf(config: HybridConfig): { clockMHz: number; clockSource: string } {
+  const clock = CYCLONE10GX_10CX220.clockMHz;
+  return config.clockMHz === undefined
+    ? { clockMHz: clock.value, clockSource: `${clock.value} MHz default: ${clock.source}` }
+    : { clockMHz: config.clockMHz, clockSource: `${config.clockMHz} MHz, set by the user` };
 }
 
 /**
@@ -127,7 +179,7 @@ function configKey(c: HybridConfig): string {
  */
 export class HybridPipeline {
   private readonly graphs = new Map<string, Promise<{ graph: Graph; bytes: Uint8Array }>>();
-  private readonly prepared = new Map<string, Promise<PreparedHybrid>>();
+  private readonly prepared = new Map<string, Promise<PreparedCore>>();
   private readonly fullRunners = new Map<string, Promise<OrtRunner>>();
 
   constructor(readonly env: PipelineEnv) {}
@@ -137,22 +189,28 @@ export class HybridPipeline {
    * `onStage` is told as each stage starts.
    */
   async prepare(config: HybridConfig, timings: StageTiming[] = [], signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<PreparedHybrid> {
-    const key = configKey(config);
+    const ep = this.epOf(config);
+    const key = configKey(config, ep);
     let p = this.prepared.get(key);
     const cached = p !== undefined;
     if (!p) {
-      p = this.build(config, key, { timings, signal, onStage });
+      p = this.build(config, ep, key, { timings, signal, onStage });
       this.prepared.set(key, p);
       p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
     } else {
       for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
     }
-    const r = await p;
-    if (cached && signal?.aborted) throw abortError(signal);
-    return r;
+    // A preparation already in flight (e.g. started in the background) is shared; this caller stops waiting on abort.
+    const r = cached ? await raceAbort(p, signal) : await p;
+    return { ...r, ...clockOf(config) };
   }
 
-  private async build(config: HybridConfig, key: string, ctx: StageContext): Promise<PreparedHybrid> {
+  /** The EP a config's tail and baseline run on. */
+  epOf(config: HybridConfig): TailEp {
+    return config.tailEp ?? this.env.tailEp;
+  }
+
+  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext): Promise<PreparedCore> {
     const env = this.env;
     const signal = ctx.signal;
     const model = getModel(config.modelId);
@@ -165,25 +223,42 @@ export class HybridPipeline {
       return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
     });
     const q = await runStage('quantize-head', ctx, async () => {
-      const frames = await env.calibrationFrames(model, signal);
-      const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index };
-      const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
-      // Sessions are created one after the other (src/pipeline/tail.ts serialises every creation).
-      const tail = await createOrtRunner(env.ort, tailBytes, env.tailEp, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement);
-      if (signal?.aborted) {
-        await tail.release(); // the run was cancelled while the session was being created: nobody will use it
-        throw abortError(signal);
+      // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
+      const tailP = Promise.resolve(env.ortReady).then(() => createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement));
+      const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
+      try {
+        const frames = await env.calibrationFrames(model, signal);
+        const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false };
+        const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
+        const labelsText = await labelsP;
+        const tail = await tailP;
+        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+      } catch (e) {
+        labelsP.catch(() => undefined);
+        // the run failed or was cancelled while the session was being created: nobody will use it
+        void tailP.then((t) => t.release(), () => undefined);
+        throw e;
       }
-      const full = await this.fullRunner(model, bytes);
-      const labelsText = await env.loadFile(LABEL_FILES[model.labels].path, signal);
-      return { compiled, tail, full, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
     });
-    const clock = CYCLONE10GX_10CX220.clockMHz;
+    if (signal?.aborted) {
+      await q.tail.release();
+      throw abortError(signal);
+    }
+    const program = q.compiled.program;
+    let report: Promise<QuantReport> | null = null;
+    const quantReportOnce = (): Promise<QuantReport> => {
+      if (!report) {
+        const options = { ...q.options, report: true };
+        report = env.quantReport
+          ? env.quantReport(head, options, program)
+          : Promise.resolve().then(() => quantReport(program, lowerHead(head, model.preprocessing), options.calibrationFrames.map((f) => (f instanceof Uint8Array ? f : f.data))));
+        report.catch(() => (report = null));
+      }
+      return report;
+    };
     return {
-      key, model, graph, cuts, cut, program: q.compiled.program, quantReport: q.compiled.report,
-      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, full: q.full, labels: q.labels,
-      clockMHz: config.clockMHz ?? clock.value,
-      clockSource: config.clockMHz === undefined ? `${clock.value} MHz default: ${clock.source}` : `${config.clockMHz} MHz, set by the user`,
+      key, model, graph, cuts, cut, program, quantReport: quantReportOnce,
+      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
 
@@ -201,12 +276,14 @@ export class HybridPipeline {
     return g;
   }
 
-  private fullRunner(model: ModelEntry, bytes: Uint8Array): Promise<OrtRunner> {
-    let r = this.fullRunners.get(model.id);
+  /** The full model's session on `ep` (the GPU-only baseline), created on first use and cached per (model, EP). */
+  fullRunner(model: ModelEntry, ep: TailEp, signal?: AbortSignal): Promise<OrtRunner> {
+    const key = `${model.id}/${ep}`;
+    let r = this.fullRunners.get(key);
     if (!r) {
-      r = createOrtRunner(this.env.ort, bytes, this.env.tailEp, `full model ${model.id}`, this.env.checkPlacement);
-      this.fullRunners.set(model.id, r);
-      r.catch(() => this.fullRunners.delete(model.id));
+      r = Promise.all([this.loadModel(model, signal), this.env.ortReady]).then(([{ bytes }]) => createOrtRunner(this.env.ort, bytes, ep, `full model ${model.id}`, this.env.checkPlacement));
+      this.fullRunners.set(key, r);
+      r.catch(() => this.fullRunners.delete(key));
     }
     return r;
   }
@@ -214,15 +291,38 @@ export class HybridPipeline {
   /**
    * Classify one decoded image with the hybrid system (head on `backend`) and the GPU-only baseline.
    * Rejects with an AbortError when `signal` aborts; other failures are StageErrors naming the stage. `onStage` is told
-   * as each stage starts (progress display). A call into onnxruntime-web that has started finishes in the background;
-   * the next run's ORT calls wait for it (src/pipeline/tail.ts).
+   * as each stage starts (progress display); `onHybrid` gets the hybrid result as soon as its top-5 is known, before
+   * the baseline runs (the page shows it at once). A call into onnxruntime-web that has started finishes in the
+   * background; the next run's ORT calls wait for it (src/pipeline/tail.ts).
    */
-  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void): Promise<HybridResult> {
+  async classify(config: HybridConfig, image: RgbaImage, backend: HeadBackend, signal?: AbortSignal, onStage?: (stage: StageName) => void,
+    onHybrid?: (r: HybridFirstResult, prepared: PreparedHybrid) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
     const p = await this.prepare(config, timings, signal, onStage);
     const frame = toFrame(image, p.model.preprocessing);
-    const head: HeadResult = await runStage('run-head', ctx, () => backend.run(p.program, frame, signal));
+    const head = await this.runHead(p, frame, backend, ctx);
+    const tail = await this.runTail(p, head, ctx);
+    if (onHybrid) {
+      onHybrid(this.result(p, backend, head, tail, null, timings), p);
+      await new Promise<void>((r) => setTimeout(() => r(), 0)); // a macrotask: the page paints the hybrid result before the baseline starts
+    }
+    const base = await runStage('gpu-only', ctx, async () => {
+      const t = frameToTensor(frame, p.model.preprocessing);
+      const full = await this.fullRunner(p.model, p.tail.requestedEp, signal);
+      return full.run(t.data, t.dims, signal);
+    });
+    const full = await this.fullRunner(p.model, p.tail.requestedEp);
+    return this.result(p, backend, head, tail, { logits: base, runner: full }, timings) as HybridResult;
+  }
+
+  /** Stage run-head for one 8-bit frame of a prepared system (live mode calls it for frame n+1 while frame n's tail runs). */
+  runHead(p: PreparedHybrid, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
+    return runStage('run-head', ctx, () => backend.run(p.program, frame, ctx.signal));
+  }
+
+  /** Stages transfer, run-tail and top5 for one head result: the hybrid logits and top-5. */
+  async runTail(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailOutput> {
     const outStream = p.program.streams[p.program.output]!;
     const [c, h, w] = head.shape;
     const fmt = outStream.format;
@@ -232,17 +332,14 @@ export class HybridPipeline {
       const received = unpackFeatureMap(wire, c, h, w, fmt);
       return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
     });
-    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], signal));
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], ctx.signal));
     const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
-    const base = await runStage('gpu-only', ctx, async () => {
-      const t = frameToTensor(frame, p.model.preprocessing);
-      return p.full.run(t.data, t.dims, signal);
-    });
-    return this.result(p, backend, head, top5, logits, base, timings, wireBytes);
+    return { logits, top5, wireBytes };
   }
 
-  private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, top5: Ranked[], logits: Float32Array, base: Float32Array,
-    timings: StageTiming[], wireBytes: number): HybridResult {
+  private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, tail: TailOutput, base: { logits: Float32Array; runner: OrtRunner } | null,
+    timings: StageTiming[]): HybridFirstResult | HybridResult {
+    const { top5, logits, wireBytes } = tail;
     const ms = (s: string): number => timings.filter((t) => t.stage === s).reduce((a, t) => a + t.ms, 0);
     const fpgaMs = (head.cycles.total / (p.clockMHz * 1e3));
     const boardLink = head.link;
@@ -259,20 +356,20 @@ export class HybridPipeline {
       { name: 'head on this machine', figure: measured(ms('run-head'), 'ms', `wall time of the ${backend.description} here (not the FPGA's time)`) },
       { name: 'transfer on this machine', figure: measured(ms('transfer'), 'ms', 'pack + unpack + dequantise, wall time here') },
       { name: `tail on this machine (${p.tail.ep})`, figure: measured(ms('run-tail'), 'ms', `onnxruntime-web ${p.tail.ep} EP on this machine — a different device from the paper's Jetson TX2`) },
-      { name: `GPU-only on this machine (${p.full.ep})`, figure: measured(ms('gpu-only'), 'ms', `full float model, onnxruntime-web ${p.full.ep} EP on this machine`) },
+      ...(base ? [{ name: `GPU-only on this machine (${base.runner.ep})`, figure: measured(ms('gpu-only'), 'ms', `full float model, onnxruntime-web ${base.runner.ep} EP on this machine (session created on first use, after the hybrid result)`) }] : []),
     ];
     const provenance: Record<string, Provenance> = Object.fromEntries(table.map((r) => [r.name, r.figure.provenance]));
-    const fallback = [p.tail.fallbackReason, p.full.fallbackReason].filter((x) => x).join('; ') || null;
-    return {
+    const fallback = [p.tail.fallbackReason, base?.runner.fallbackReason].filter((x) => x).join('; ') || null;
+    const first: HybridFirstResult = {
       model: p.model.id,
       cut: { index: p.cut.index, tensor: p.cut.tensor, shape: p.cut.shape, bytes: p.cut.bytes, headLayers: p.cut.headLayers },
       backend: backend.kind, backendDescription: backend.description,
       hybrid: { top5, logits },
-      gpuOnly: { top5: topK(base, TOP_K, p.labels), logits: base },
       head: { output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles, formulaCycles: p.formulaCycles },
-      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...p.full.misplacedNodes], placementChecked: p.tail.placementChecked,
-      timings, table, provenance,
+      tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...(base?.runner.misplacedNodes ?? [])], placementChecked: p.tail.placementChecked,
+      timings: [...timings], table, provenance,
     };
+    return base ? { ...first, gpuOnly: { top5: topK(base.logits, TOP_K, p.labels), logits: base.logits } } : first;
   }
 
   /** Release every ORT session. */

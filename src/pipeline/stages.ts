@@ -1,5 +1,5 @@
 /** Running one named pipeline stage: abortable, timed (wall time measured here). */
-import { abortError } from './backend';
+import { abortError } from '../backend/abort';
 
 /** The stages of the hybrid system, in order: the table of contents of src/pipeline/pipeline.ts. */
 export const STAGES = ['load-model', 'choose-cut', 'quantize-head', 'run-head', 'transfer', 'run-tail', 'top5', 'gpu-only'] as const;

@@ -6,7 +6,7 @@
  */
 import type * as OrtModule from 'onnxruntime-web';
 import { parsePlacement, withPlacementLog, type Placement } from '../ort/placement';
-import { abortError } from './backend';
+import { abortError } from '../backend/abort';
 
 /** The onnxruntime-web module (either entry point). */
 export type Ort = typeof OrtModule;

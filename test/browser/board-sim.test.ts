@@ -8,7 +8,7 @@ import { arraysEqual, equal, ok, rejects } from './util/assert';
 import { demoFrame, demoProgram } from '../../src/board/demo';
 import { DisconnectedError } from '../../src/board/errors';
 import { runReference } from '../../src/dhm/reference';
-import { startSimulatedBoard, type SimulatedBoard } from '../../www/serial';
+import { requestSerialPort, startSimulatedBoard, webSerialAvailable, WebSerialUnavailableError, type SimulatedBoard } from '../../www/serial';
 
 describe('simulated board in a worker (Chromium)', () => {
   const program = demoProgram(48, 8);
@@ -29,8 +29,9 @@ describe('simulated board in a worker (Chromium)', () => {
     await board?.dispose();
   });
 
-  it('navigator.serial exists (the real path needs a user gesture; it is not called here)', () => {
-    ok('serial' in navigator, 'navigator.serial should exist in Chromium');
+  it('asking for a real port outside a user gesture rejects with WebSerialUnavailableError naming the cause (no hang)', async () => {
+    ok(webSerialAvailable(), 'Chromium on localhost offers Web Serial');
+    await rejects(requestSerialPort(), (e: unknown) => e instanceof WebSerialUnavailableError && /no serial port selected/.test((e as Error).message));
   });
 
   it('runs a frame bit-identical to the reference; link time measured on the wall clock at 921600 baud', async () => {

@@ -18,6 +18,7 @@ import { SerialBoardBackend } from '../../src/board/serial-backend';
 import { BoardSimulator } from '../../src/board/simulator';
 import { createEmulator } from '../../src/dhm/wasm';
 import { randomFrame, randomProgram } from '../../src/dhm/random';
+import { emulatorWasmPath, freshDistWasm } from './helpers/wasm';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -35,7 +36,7 @@ async function capture(load: () => Promise<{ run(argv: string[]): Promise<number
 }
 
 describe('board CLI', () => {
-  it('serial-selftest --json: every fault passes, each with injected / reported / next-run fields', async () => {
+  it('serial-selftest --json: exit 0, every fault observed on the link with its specific outcome and a successful next run', async () => {
     const { code, out } = await capture(() => import('../../cli/commands/serial-selftest'), ['--json']);
     const r = JSON.parse(out);
     assert.equal(code, 0, out.slice(0, 2000));
@@ -46,10 +47,13 @@ describe('board CLI', () => {
       assert.ok(c.injected.length > 10, `${c.fault}: injected described`);
       assert.equal(typeof c.reported, 'string');
       assert.equal(c.nextRunOk, true, `${c.fault}: next run`);
+      assert.equal(c.fired, true, `${c.fault}: observed on the link (${c.evidence})`);
+      assert.equal(c.specificOk, true, `${c.fault}: ${c.specific}`);
     }
   });
 
   it('golden squeezenet1.1 --cut 0: files written, expected sha256 = sha256(expected-0.i32) = the Wasm emulator\'s output, replay bit-identical', { timeout: 300_000 }, async () => {
+    freshDistWasm(); // golden and emulate load dist/dhm.wasm themselves
     const out = mkdtempSync(join(tmpdir(), 'golden-'));
     try {
       const { code, out: text } = await capture(() => import('../../cli/commands/golden'), ['squeezenet1.1', '--cut', '0', '--image', join(ROOT, 'models', 'images', 'cat.bmp'), '--out', out, '--json']);
@@ -77,7 +81,7 @@ describe('board CLI', () => {
 
 describe('cross-check: Wasm emulator vs simulated board backed by the Wasm emulator', () => {
   it('bit-identical on a demo stem and random multi-layer programs', async () => {
-    const wasmBytes = readFileSync(join(ROOT, 'dist', 'dhm.wasm'));
+    const wasmBytes = readFileSync(emulatorWasmPath());
     const emu = await createEmulator(wasmBytes);
     const host = await wasmInProcessBackend(wasmBytes);
     const compute = emulatorCompute(emu);

@@ -5,16 +5,17 @@
  * clock (10 bits per byte) so the tests stay fast; the link times printed are simulated line time, not wall time.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { crossCheck } from '../../src/board/crosscheck';
 import { referenceBackend } from '../../src/pipeline/backends';
 import { demoFrame, demoProgram, referenceCompute } from '../../src/board/demo';
-import { DisconnectedError, LinkError, LinkTimeoutError, ProgramMismatchError } from '../../src/board/errors';
+import { BoardError, DisconnectedError, LinkError, LinkTimeoutError, ProgramMismatchError } from '../../src/board/errors';
 import { FakeSerialLink } from '../../src/board/fake-port';
-import { FRAME_OVERHEAD_BYTES } from '../../src/board/frame';
+import { encodeFrame, PROTOCOL_VERSION } from '../../src/board/frame';
+import { encodeMessage } from '../../src/board/messages';
 import { buildGoldenVectors } from '../../src/board/golden';
 import { decodeResultStream } from '../../src/board/featuremap';
-import { runSelfTest, SELFTEST_FAULTS } from '../../src/board/selftest';
+import { runSelfTest, SELFTEST_FAULTS, type SelfTestCase, type SelfTestFault, type SelfTestReport } from '../../src/board/selftest';
 import { SerialBoardBackend, type SerialBackendOptions } from '../../src/board/serial-backend';
 import { BoardSimulator, type BoardSimulatorOptions } from '../../src/board/simulator';
 import { sha256Int32LE } from '../../src/board/sha256';
@@ -100,25 +101,153 @@ describe('board link: runs', () => {
   });
 });
 
-describe('board link: faults (the self-test list)', () => {
-  it('every fault gives the specified typed error or recovers, nothing hangs, and the next run succeeds', async () => {
+describe('board link: the self-test fault list (docs/protocol.md §10)', () => {
+  let report: SelfTestReport;
+  let wallMs = 0;
+  const caseOf = (f: SelfTestFault): SelfTestCase => {
+    const c = report.cases.find((x) => x.fault === f);
+    assert.ok(c, `no case for ${f}`);
+    return c;
+  };
+  /** Spec: a recover fault ends in success with a map bit-identical to the clean run's. */
+  const recovered = (c: SelfTestCase): void => {
+    assert.equal(c.errorName, null, `${c.fault}: the faulty run must succeed, got ${c.reported}`);
+    assert.equal(c.faultyRunBitIdentical, true, `${c.fault}: the faulty run's map must be bit-identical to the clean run's`);
+  };
+  /** Spec: an error fault ends in its named error. */
+  const failedWith = (c: SelfTestCase, name: string): void => {
+    assert.equal(c.errorName, name, `${c.fault}: ${c.reported}`);
+    assert.equal(c.faultyRunBitIdentical, null);
+  };
+  /** Every case: the fault was observed on the link, and the following clean run succeeded bit-identically. */
+  const firedThenNextRunOk = (c: SelfTestCase): void => {
+    assert.equal(c.fired, true, `${c.fault}: fault not observed on the link (${c.evidence})`);
+    assert.equal(c.nextRunOk, true, `${c.fault}: next run: ${c.nextRun}`);
+  };
+
+  before(async () => {
     const t0 = performance.now();
-    const report = await runSelfTest();
-    assert.deepEqual(report.cases.map((c) => c.fault), [...SELFTEST_FAULTS]);
-    for (const c of report.cases) {
-      assert.ok(c.fired, `${c.fault}: the fault fired`);
-      assert.ok(c.nextRunOk, `${c.fault}: next run succeeded (reported ${c.reported})`);
-      assert.ok(c.pass, `${c.fault}: ${c.reported}`);
-      if (c.expected.kind === 'error') assert.equal(c.errorName, c.expected.errorName, `${c.fault}: ${c.reported}`);
-      else assert.ok(c.errorName === null ? c.faultyRunBitIdentical === true : c.errorCode !== null, `${c.fault}: ${c.reported}`);
-    }
-    const byFault = Object.fromEntries(report.cases.map((c) => [c.fault, c]));
-    assert.match(byFault['oversize-length']!.reported, /frame-too-large/);
-    assert.match(byFault['garbage-before-frame']!.reported, /^ok/);
-    assert.match(byFault['flipped-bit-to-host']!.reported, /frame-crc/);
-    assert.ok(performance.now() - t0 < 60_000, 'self-test is bounded');
+    report = await runSelfTest();
+    wallMs = performance.now() - t0;
   });
 
+  it('runs each fault of the list once, in order, within 60 s, and counts a case passed only when all its checks hold', () => {
+    assert.deepEqual(report.cases.map((c) => c.fault), [...SELFTEST_FAULTS]);
+    assert.ok(wallMs < 60_000, `self-test took ${wallMs} ms`);
+    for (const c of report.cases) assert.equal(c.pass, c.fired && c.specificOk && c.nextRunOk && (c.expected.kind === 'recover' ? c.errorName === null && c.faultyRunBitIdentical === true : c.errorName === c.expected.errorName), c.fault);
+    assert.equal(report.failed, report.cases.filter((c) => !c.pass).length);
+  });
+
+  it('flipped bit host→board: the board rejects the frame (frame-crc), the host retransmits, success bit-identical', () => {
+    const c = caseOf('flipped-bit-to-board');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.boardLinkErrors.includes('FrameError(frame-crc)'), `board rejections: ${c.boardLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1, `retransmitted ${c.retransmittedFrames}`);
+    assert.deepEqual(c.hostLinkErrors, [], 'the host\'s direction was clean');
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('flipped bit board→host: the host rejects the result frame (frame-crc), the board retransmits, success bit-identical', () => {
+    const c = caseOf('flipped-bit-to-host');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.hostLinkErrors.includes('FrameError(frame-crc)'), `host rejections: ${c.hostLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1, `retransmitted ${c.retransmittedFrames}`);
+    assert.deepEqual(c.boardLinkErrors, [], 'the board\'s direction was clean');
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('dropped bytes host→board: the shortened frame fails its CRC at the board (frame-crc), retransmission, success bit-identical', () => {
+    const c = caseOf('dropped-bytes');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.boardLinkErrors.includes('FrameError(frame-crc)'), `board rejections: ${c.boardLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('duplicated bytes board→host: the lengthened frame fails its CRC at the host (frame-crc), retransmission, success bit-identical', () => {
+    const c = caseOf('duplicated-bytes');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.hostLinkErrors.includes('FrameError(frame-crc)'), `host rejections: ${c.hostLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('truncated frame host→board: the board rejects it (truncated-frame or frame-crc), retransmission, success bit-identical', () => {
+    const c = caseOf('truncated-frame');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.boardLinkErrors.some((e) => e === 'FrameError(truncated-frame)' || e === 'FrameError(frame-crc)'), `board rejections: ${c.boardLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('oversize length board→host: the host rejects the 2 GiB header (frame-too-large), retransmission, success bit-identical', () => {
+    const c = caseOf('oversize-length');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.hostLinkErrors.includes('FrameError(frame-too-large)'), `host rejections: ${c.hostLinkErrors.join()}`);
+    assert.ok(c.retransmittedFrames! >= 1);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('garbage before a frame: the host resynchronises past the false sync pair (header-crc) with no retransmission, success bit-identical', () => {
+    const c = caseOf('garbage-before-frame');
+    firedThenNextRunOk(c);
+    recovered(c);
+    assert.ok(c.hostLinkErrors.includes('FrameError(header-crc)'), `host rejections: ${c.hostLinkErrors.join()}`);
+    assert.equal(c.retransmittedFrames, 0, 'resynchronisation alone recovers: no DATA frame is lost');
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('wrong protocol version: VersionMismatchError naming our version and the forged one; the next run succeeds', () => {
+    const c = caseOf('wrong-version');
+    firedThenNextRunOk(c);
+    failedWith(c, 'VersionMismatchError');
+    assert.ok(c.reported.includes(`expected ${PROTOCOL_VERSION}, got ${PROTOCOL_VERSION + 1}`), c.reported);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('wrong program hash: ProgramMismatchError carrying the hash the re-flashed board announced; the next run succeeds', () => {
+    const c = caseOf('wrong-program-hash');
+    firedThenNextRunOk(c);
+    failedWith(c, 'ProgramMismatchError');
+    assert.equal(c.errorCode, 'program-mismatch');
+    assert.ok(c.specificOk, c.specific);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('silent board: TimeoutError; the next run\'s RESET revives the board', () => {
+    const c = caseOf('silent-board');
+    firedThenNextRunOk(c);
+    failedWith(c, 'TimeoutError');
+    assert.equal(c.errorCode, 'timeout');
+    assert.ok(c.specificOk, c.specific);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('disconnect mid-frame: DisconnectedError; the next run re-opens the port', () => {
+    const c = caseOf('disconnect-mid-frame');
+    firedThenNextRunOk(c);
+    failedWith(c, 'DisconnectedError');
+    assert.equal(c.errorCode, 'disconnected');
+    assert.ok(c.specificOk, c.specific);
+    assert.ok(c.pass, c.reported);
+  });
+
+  it('abort while the board computes: AbortError, and the host\'s RESET reaches the board; the next run succeeds', () => {
+    const c = caseOf('abort');
+    firedThenNextRunOk(c);
+    failedWith(c, 'AbortError');
+    assert.ok(c.specificOk, c.specific);
+    assert.ok(c.pass, c.reported);
+  });
+});
+
+describe('board link: faults outside the self-test list', () => {
   it('port-level forged headers and dropped writes: wrong version → VersionMismatchError, oversize → recovered, silence → TimeoutError; next runs succeed', async () => {
     const program = demoProgram(32, 4);
     const frame = demoFrame(32, 32);
@@ -126,8 +255,8 @@ describe('board link: faults (the self-test list)', () => {
     const { backend, link, close } = setup(program, { maxPayload: 256 + 12 });
     try {
       await backend.run(program, frame);
-      link.inject({ kind: 'forge-frame', direction: 'to-host', version: 3 });
-      await assert.rejects(backend.run(program, frame), (e: unknown) => e instanceof LinkError && e.name === 'VersionMismatchError' && /expected 1, got 3/.test(e.message));
+      link.inject({ kind: 'forge-frame', direction: 'to-host', version: PROTOCOL_VERSION + 7 });
+      await assert.rejects(backend.run(program, frame), (e: unknown) => e instanceof LinkError && e.name === 'VersionMismatchError' && e.message.includes(`expected ${PROTOCOL_VERSION}, got ${PROTOCOL_VERSION + 7}`));
       assert.ok(same((await backend.run(program, frame)).output, want), 'after wrong version');
       link.inject({ kind: 'forge-frame', direction: 'to-host', length: 1 << 30 });
       const r = await backend.run(program, frame);
@@ -227,11 +356,34 @@ describe('board link: faults (the self-test list)', () => {
       const r = await backend.run(program, frame);
       assert.equal(thrown, 1, 'the read error was injected');
       assert.ok(same(r.output, runReference(program, frame.data).output));
-      assert.ok(r.link.recoveredErrors.some((e) => /LinkError\(port\)/.test(e)) || backend.linkEvents.some((e) => /FramingError/.test(e.error.message)), 'the read error is reported');
+      assert.ok(r.link.recoveredErrors.includes('LinkError(port)'), `the run reports the read error it recovered from (${r.link.recoveredErrors.join() || 'none'})`);
+      assert.ok(backend.linkEvents.some((e) => e.error.code === 'port' && /FramingError/.test(e.error.message)), 'the link event names the Web Serial error');
     } finally {
       await backend.dispose();
       link.shutdown();
       await board.stop();
+    }
+  });
+
+  it('a simulated board\'s own failure (its compute returns a map of the wrong size) reaches the host as a BoardError naming the simulator, not a TimeoutError; the board keeps serving', async () => {
+    const program = demoProgram(16, 2);
+    let broken = true;
+    const { backend, board, close } = setup(program, {
+      compute: (p, f) => {
+        const r = runReference(p, f.data);
+        return broken ? { output: r.output.subarray(0, 5), cycles: r.cycles } : r; // 5 values: the result encoder throws
+      },
+    }, { computeTimeoutMs: 5000 });
+    try {
+      const t0 = performance.now();
+      await assert.rejects(backend.run(program, demoFrame(16, 16)), (e: unknown) => e instanceof BoardError && e.boardCode === 8 && /BoardSimulator internal error/.test(e.message));
+      assert.ok(performance.now() - t0 < 2000, 'reported at once, not after the compute timeout');
+      assert.equal(board.internalErrors.length, 1);
+      broken = false;
+      const frame = demoFrame(16, 16);
+      assert.ok(same((await backend.run(program, frame)).output, runReference(program, frame.data).output), 'next run after the internal error');
+    } finally {
+      await close();
     }
   });
 
@@ -307,7 +459,18 @@ describe('golden vectors and cross-check', () => {
     }
   });
 
-  it('wire overhead per DATA frame is the documented 16 + 12 bytes', () => {
-    assert.equal(FRAME_OVERHEAD_BYTES + 12, 28);
+  it('wire bytes of a clean run\'s uplink = RUN frame (16 + 44) + per DATA frame (16 + 12 + chunk), as docs/protocol.md §2/§4 lay them out', async () => {
+    // 16x16 RGB = 768 bytes; board maxPayload 64 + 12 → 64-byte chunks → 12 DATA frames; no faults → no retransmission
+    const program = demoProgram(16, 2);
+    const { backend, close } = setup(program, { maxPayload: 64 + 12, windowFrames: 2 });
+    try {
+      const r = await backend.run(program, demoFrame(16, 16));
+      assert.equal(r.link.retransmittedFrames, 0);
+      assert.equal(r.link.bytesToBoard, 16 + 44 + 12 * (16 + 12 + 64));
+      const data = encodeMessage({ type: 'DATA', runId: 1, stream: 0, totalBytes: 768, offset: 0, bytes: new Uint8Array(64) });
+      assert.equal(encodeFrame(data.type, 0, data.payload).length, 16 + 12 + 64);
+    } finally {
+      await close();
+    }
   });
 });

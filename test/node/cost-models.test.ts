@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CYCLONE10GX_10CX220 as DEV, JETSON_TX2 as TX2, PCIE_GEN2_X4, webSerialLink, profileConstants } from '../../src/cost/devices';
+import { CYCLONE10GX_10CX220 as DEV, JETSON_TX2_ROOFLINE as TX2, JETSON_TX2_EAGER, PCIE_GEN2_X4, webSerialLink, profileConstants } from '../../src/cost/devices';
 import { energyMJ, fpgaLatencyMs, fpgaPowerW } from '../../src/cost/fpga';
 import { classifyOp, estimateGpuLayer, estimateGpuSegment, measuredTailMs } from '../../src/cost/gpu';
 import { linkBytes, linkTimeMs, wireBytesPerValue } from '../../src/cost/link';
 import { PAPER_CLAIMS } from '../../src/cost/paper';
-import { modelled } from '../../src/cost/provenance';
+import { modelled } from '../../src/provenance/provenance';
 import { estimateResources } from '../../src/cost/resources';
 import { conv, program } from './cost-fixtures';
 
 const close = (a: number, b: number, rel = 1e-12): void => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} ≉ ${b}`);
 
 test('device constants all carry a provenance and a source; derived peaks are consistent', () => {
-  for (const prof of [DEV, TX2, PCIE_GEN2_X4, webSerialLink(115200)]) {
+  for (const prof of [DEV, TX2, JETSON_TX2_EAGER, PCIE_GEN2_X4, webSerialLink(115200)]) {
     const cs = profileConstants(prof);
     assert.ok(cs.length >= 4);
     for (const [k, c] of cs) {
@@ -27,13 +27,14 @@ test('device constants all carry a provenance and a source; derived peaks are co
   close(TX2.peakFp16Gflops.value, 2 * 665.6);
   assert.throws(() => webSerialLink(0), /baud/);
   assert.throws(() => webSerialLink(9600, -1), /per-transfer/);
-  const m = webSerialLink(115200, 1.5, { source: 'loopback test, 100 × 4 KiB frames' });
-  assert.equal(m.baud.provenance, 'measured');
-  assert.equal(m.perTransferMs.provenance, 'measured');
-  assert.equal(webSerialLink(115200).baud.provenance, 'assumption');
+  // a caller's numbers are configuration, never 'measured' (nothing here measured them)
+  const m = webSerialLink(115200, 1.5);
+  assert.deepEqual(profileConstants(m).filter(([, c]) => c.provenance === 'measured').map(([k]) => k), []);
+  assert.equal(m.baud.provenance, 'assumption');
+  assert.equal(m.perTransferMs.provenance, 'assumption');
 });
 
-test('FPGA latency = cycles / clock; power and energy by the stated formula', () => {
+test('FPGA latency = cycles / clock; chip power (Quartus-calibrated) and energy by the stated formula', () => {
   const t = fpgaLatencyMs({ firstOutput: 100, total: 50176 }, DEV);
   close(t.value, 50176 / 76000);
   assert.equal(t.unit, 'ms');
@@ -41,7 +42,8 @@ test('FPGA latency = cycles / clock; power and energy by the stated formula', ()
   const p = program(4, 4, [conv({ name: 'c', input: 'in', output: 'o', inC: 3, outC: 1, k: 1, weights: [3, 0, 4], weightBits: 8 })], { o: { channels: 1, height: 4, width: 4 } });
   const res = estimateResources(p, DEV, { dspPolicy: 'logic' });
   const pw = fpgaPowerW(res, DEV);
-  close(pw.value, 0.64 + 1.09 * (30 / 80330));
+  close(pw.value, 0.635 + 21.85e-6 * 30 * (76 / 100));
+  assert.ok(pw.source.includes('chip power') && pw.source.includes('not board power'), pw.source);
   const e = energyMJ(pw, t, 'head');
   close(e.value, pw.value * t.value);
   assert.throws(() => energyMJ(t, pw, 'x'), /W and ms/);
@@ -62,7 +64,7 @@ test('link bytes and times: PCIe fit and Web Serial', () => {
   assert.throws(() => wireBytesPerValue(0), RangeError);
 });
 
-test('GPU roofline of hand-computed layers', () => {
+test('GPU roofline (the named alternative) of hand-computed layers', () => {
   // compute-bound dense conv: 1e8 MACs, tiny tensors.
   const a = estimateGpuLayer({ name: 'a', op: 'Conv', opClass: 'conv', macs: 1e8, params: 1000, inputElems: 1000, outputElems: 1000 }, TX2);
   const tc = (2e8 / (665.6 * 0.5 * 1e6));

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DhmProgram } from '../../src/dhm/program';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4 } from '../../src/cost/devices';
+import { linkMs } from '../../src/cost/link';
 import type { GpuLayerWork } from '../../src/cost/gpu';
-import { isFigure } from '../../src/cost/provenance';
+import { isFigure } from '../../src/provenance/provenance';
 import { buildReport } from '../../src/cost/report';
 import { bestCuts, ROW_FIGURES, sweepNetwork, type NetworkSweepInput, type SweepConfig } from '../../src/cost/sweep';
 import { conv, maxpool, program, quantizePow2, randomFloats, testCycles } from './cost-fixtures';
@@ -43,7 +44,7 @@ function toyNetwork(): NetworkSweepInput {
 
 const CFG: SweepConfig = { fpga: CYCLONE10GX_10CX220, gpu: JETSON_TX2, link: PCIE_GEN2_X4, bits: [6, 8, 10], dspPolicy: 'dsp-largest-first', inputSource: 'host' };
 
-test('sweep rows: every number carries a provenance label; hybrid = FPGA + link + tail', () => {
+test('sweep rows: every number carries a provenance label; host serial hybrid = frame + FPGA + features + tail', () => {
   const rows = sweepNetwork(toyNetwork(), CFG);
   assert.equal(rows.length, 9);
   for (const r of rows) {
@@ -51,6 +52,8 @@ test('sweep rows: every number carries a provenance label; hybrid = FPGA + link 
     for (const [k, v] of Object.entries(r)) if (typeof v === 'number') assert.ok(['cutIndex', 'bits', 'headLayers'].includes(k), `bare number ${k}`);
     const f = r.figures;
     assert.ok(Math.abs(f.hybridLatencyMs.value - (f.fpgaLatencyMs.value + f.linkMs.value + f.tailMs.value)) < 1e-12);
+    assert.ok(Math.abs(f.exposedMs.value - (f.fpgaLatencyMs.value + f.linkMs.value)) < 1e-12, 'serial: everything exposed');
+    assert.ok(Math.abs(f.linkMs.value - (linkMs(3 * 64 * 64, PCIE_GEN2_X4) + linkMs(f.linkBytes.value - 3 * 64 * 64, PCIE_GEN2_X4))) < 1e-12);
     assert.ok(Math.abs(f.hybridEnergyMJ.value - (f.fpgaEnergyMJ.value + f.tailEnergyMJ.value)) < 1e-12);
     assert.ok(f.linkBytes.value >= 3 * 64 * 64, 'input frame over the link');
   }
@@ -66,7 +69,7 @@ test('sweep rows: every number carries a provenance label; hybrid = FPGA + link 
   const withIdle = sweepNetwork(toyNetwork(), { ...CFG, idlePower: 'included' });
   withIdle.forEach((r, i) => {
     const f = r.figures;
-    const idle = 0.15 * (f.fpgaLatencyMs.value + f.linkMs.value) + 0.64 * (f.linkMs.value + f.tailMs.value);
+    const idle = 0.15 * f.exposedMs.value + 0.635 * f.tailMs.value;
     assert.ok(Math.abs(f.hybridEnergyMJ.value - (rows[i]!.figures.hybridEnergyMJ.value + idle)) < 1e-9, 'idle power adds GPU-min and FPGA-static energy');
   });
   const best = bestCuts(rows);
@@ -86,10 +89,10 @@ test('report for one network: all files, tables, plots, assumptions; byte-identi
   };
   const a = mk();
   const b = mk();
-  assert.deepEqual([...a.keys()].sort(), ['report.md', 'rows.csv', 'rows.json', 'toy-energy.svg', 'toy-latency.svg', 'toy-resources.svg']);
+  assert.deepEqual([...a.keys()].sort(), ['report.md', 'rows.csv', 'rows.json', 'toy-resources.svg']);
   for (const [k, v] of a) assert.equal(b.get(k), v, `${k} differs between two runs`);
   const md = a.get('report.md')!;
-  for (const s of ['## Paper vs model', 'MobileNetV2', '12%–30%', '## Best cut within the FPGA budget', '## ToyNet (toy)', '![toy-latency.svg](toy-latency.svg)',
+  for (const s of ['## Paper vs model', 'MobileNetV2', '12%–30%', '## Best cut within the FPGA budget', '## ToyNet (toy)', '![toy-resources.svg](toy-resources.svg)',
     '## Assumptions and sources', 'authors-measured', '6.7181e-4', '80330', 'assumption']) assert.ok(md.includes(s), `report lacks '${s}'`);
   assert.ok(!/20\d\d-\d\d-\d\dT/.test(md), 'no timestamps');
   const csv = a.get('rows.csv')!.trim().split('\n');
@@ -98,8 +101,8 @@ test('report for one network: all files, tables, plots, assumptions; byte-identi
   const json = JSON.parse(a.get('rows.json')!) as { figures: Record<string, { provenance: string }> }[];
   assert.equal(json.length, 9);
   for (const r of json) for (const fig of Object.values(r.figures)) assert.ok(['measured', 'modelled', 'paper'].includes(fig.provenance));
-  const svg = a.get('toy-latency.svg')!;
+  const svg = a.get('toy-resources.svg')!;
   assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') && svg.trim().endsWith('</svg>'));
-  assert.ok(svg.includes('GPU-only'));
+  assert.ok(svg.includes('device capacity'));
   assert.ok(!svg.includes('NaN'));
 });

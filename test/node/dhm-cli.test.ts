@@ -6,7 +6,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run as quantize } from '../../cli/commands/quantize';
 import { run as emulate } from '../../cli/commands/emulate';
@@ -16,6 +15,7 @@ import { toFrame } from '../../src/image/preprocess';
 import { decodeImageFile } from '../../cli/image';
 import { compileAt, loadModel } from './helpers/dhm-heads';
 import { imagePath, ROOT } from './helpers/paths';
+import { freshDistWasm } from './helpers/wasm';
 
 /** Run a command, capturing console.log output. */
 async function capture(fn: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string }> {
@@ -73,8 +73,7 @@ describe('hybrid-dhm emulate', () => {
     assert.deepEqual(j.formulaCycles, j.cycles);
   });
   test('wasm backend agrees with the reference (sha256 and cycles)', { timeout: 120_000 }, async () => {
-    const wasm = join(ROOT, 'dist', 'dhm.wasm');
-    assert.ok(existsSync(wasm), `${wasm} missing: run \`npm run build\` (npm test builds it before the Node tests)`);
+    freshDistWasm(); // the CLI loads dist/dhm.wasm: it must match the wasm-dhm/ sources
     const args = ['shufflenetv2', '--cut', '3', '--image', imagePath('cat'), '--json'];
     const a = JSON.parse((await capture(emulate, [...args, '--backend', 'reference'])).out);
     const b = JSON.parse((await capture(emulate, [...args, '--backend', 'wasm'])).out);

@@ -13,6 +13,7 @@ import { UsageError } from '../../cli/args';
 import { MODELS_ROOT } from '../../cli/paths';
 import { getModel } from '../../src/models/registry';
 import { CutRangeError, OnnxParseError } from '../../src/graph/index';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -29,9 +30,8 @@ async function capture(f: () => Promise<number>): Promise<{ code: number; out: s
 }
 
 const sq = getModel('squeezenet1.1');
-const provisioned = existsSync(join(MODELS_ROOT, sq.file.path));
 
-describe('cli: cuts and split', { skip: provisioned ? false : 'models not provisioned' }, () => {
+describe('cli: cuts and split', { skip: skipUnlessProvisioned(join(MODELS_ROOT, sq.file.path)) }, () => {
   it('cuts --json prints the cut array with the documented fields', async () => {
     const { code, out } = await capture(() => cuts(['squeezenet1.1', '--json']));
     assert.equal(code, 0);

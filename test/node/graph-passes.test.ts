@@ -14,6 +14,7 @@ import {
   PASSES, prepareGraph, readOnnx, writeOnnx, inferShapes, makeGraph, makeNode, makeValueInfo, floatTensor,
   seededRandom, type Graph,
 } from '../../src/graph/index';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -113,7 +114,7 @@ describe('graph passes', () => {
 
   for (const m of MODELS.filter((q) => q.float)) {
     const file = join(MODELS_ROOT, m.file.path);
-    it(`every pass keeps ${m.id}'s outputs bit-identical`, { skip: existsSync(file) ? false : 'not provisioned' }, async () => {
+    it(`every pass keeps ${m.id}'s outputs bit-identical`, { skip: skipUnlessProvisioned(file) }, async () => {
       const bytes = new Uint8Array(readFileSync(file));
       const input = new ort.Tensor('float32', Float32Array.from({ length: m.input.shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.37)), [...m.input.shape]);
       const ref = await run(bytes, { [m.input.name]: input });

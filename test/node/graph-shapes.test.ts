@@ -14,6 +14,7 @@ import {
   loadGraph, prepareGraph, writeOnnx, layerReport, windowOf, makeGraph, makeNode, makeValueInfo, floatTensor, int64Tensor,
   type Graph, type ValueInfo,
 } from '../../src/graph/index';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -33,7 +34,7 @@ async function checkAllShapes(g: Graph, feed: Record<string, ort.Tensor>): Promi
 describe('shape inference vs onnxruntime', () => {
   for (const m of MODELS.filter((q) => q.float)) {
     const file = join(MODELS_ROOT, m.file.path);
-    it(`every tensor of ${m.id}`, { skip: !existsSync(file) }, async () => {
+    it(`every tensor of ${m.id}`, { skip: skipUnlessProvisioned(file) }, async () => {
       const g = loadGraph(new Uint8Array(readFileSync(file)), m.file.path);
       const n = m.input.shape.reduce((a, b) => a * b, 1);
       const checked = await checkAllShapes(g, { [m.input.name]: new ort.Tensor('float32', new Float32Array(n).fill(0.1), [...m.input.shape]) });
@@ -91,7 +92,7 @@ describe('layer report', () => {
   const firstConv: [string, number, number][] = [['squeezenet1.1', 1728, 111 * 111], ['squeezenet1.0', 14112, 111 * 111], ['mobilenetv2', 864, 112 * 112], ['shufflenetv2', 648, 112 * 112]];
   for (const [id, mult, pixels] of firstConv) {
     const file = join(MODELS_ROOT, getModel(id).file.path);
-    it(`${id}: first conv MACs = ${mult} multipliers × ${pixels} pixels; rows cover every node`, { skip: !existsSync(file) }, () => {
+    it(`${id}: first conv MACs = ${mult} multipliers × ${pixels} pixels; rows cover every node`, { skip: skipUnlessProvisioned(file) }, () => {
       const g = loadGraph(new Uint8Array(readFileSync(file)));
       const rep = layerReport(g);
       assert.equal(rep.length, g.nodes.length);

@@ -13,6 +13,7 @@ import {
   GraphError, OnnxParseError, UnsupportedOpError, DynamicShapeError, CutRangeError, MultipleInputsError, ShapeInferenceError,
   type Graph,
 } from '../../src/graph/index';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 const MODELS_ROOT = join(import.meta.dirname, '..', '..', 'models');
 const SQ11 = join(MODELS_ROOT, 'squeezenet1.1', 'squeezenet1.1_fp32.onnx');
@@ -43,7 +44,7 @@ describe('typed errors', () => {
     assert.throws(() => readOnnx(new Uint8Array(0), 'empty.onnx'), (e: unknown) => e instanceof OnnxParseError && /no graph/.test(e.message));
   });
 
-  it('truncated bytes → OnnxParseError naming where the data ends', { skip: !existsSync(SQ11) }, () => {
+  it('truncated bytes → OnnxParseError naming where the data ends', { skip: skipUnlessProvisioned(SQ11) }, () => {
     const bytes = new Uint8Array(readFileSync(SQ11));
     for (const n of [1, 10, 100, 4096, 1_000_000, bytes.length - 1]) {
       assert.throws(() => readOnnx(bytes.subarray(0, n), 'sq.onnx'), (e: unknown) => {
@@ -65,7 +66,7 @@ describe('typed errors', () => {
 
   for (const m of MODELS.filter((q) => !q.float)) {
     const file = join(MODELS_ROOT, m.file.path);
-    it(`the int8 reference model ${m.id} is refused with UnsupportedOpError (QLinear/QDQ ops)`, { skip: !existsSync(file) }, () => {
+    it(`the int8 reference model ${m.id} is refused with UnsupportedOpError (QLinear/QDQ ops)`, { skip: skipUnlessProvisioned(file) }, () => {
       assert.throws(() => readOnnx(new Uint8Array(readFileSync(file)), m.file.path), (e: unknown) => e instanceof UnsupportedOpError && /Quantize|QLinear/.test(e.opType));
     });
   }

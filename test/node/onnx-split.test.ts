@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-web';
 import { MODELS, type ModelEntry } from '../../src/models/registry';
 import { readNpy } from '../../src/util/npy';
 import { loadGraph, listCuts, splitAt, writeOnnx, producer, type Graph } from '../../src/graph/index';
+import { skipUnlessProvisioned } from './helpers/paths';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -72,7 +73,7 @@ async function runAll(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>
 
 for (const m of FP32) {
   const file = join(MODELS_ROOT, m.file.path);
-  describe(`split sweep: ${m.id}`, { skip: existsSync(file) ? false : `${file} not provisioned (npm run models)` }, () => {
+  describe(`split sweep: ${m.id}`, { skip: skipUnlessProvisioned(file) }, () => {
     let g: Graph;
     let full: ort.InferenceSession;
     let inputs: { label: string; tensor: ort.Tensor }[];
@@ -123,7 +124,7 @@ for (const m of FP32) {
       }
     });
 
-    it('the full model reproduces the official reference output (sanity check of the inputs)', { skip: m.testData.length === 0 }, () => {
+    it('the full model reproduces the official reference output (sanity check of the inputs)', { skip: m.testData.length === 0 ? `the registry lists no official test data for ${m.id}` : false }, () => {
       const ref = readNpy(new Uint8Array(readFileSync(join(MODELS_ROOT, m.testData[0]!, 'output_0.npy'))));
       const e = relErr(refs[0]![m.output.name]!, ref.data as Float32Array);
       // 1e-2: mobilenetv2's FC layer is dequantized from int8 (registry), so it differs from the zoo output by ~4e-3.

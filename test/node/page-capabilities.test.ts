@@ -1,4 +1,7 @@
-/** `npm start` serves the page: capability panel, non-blocking messages and the footer's transfer size (headless Chromium). */
+/**
+ * `npm start` serves the page: capability panel (the tail's EP: automatic choice with its reason, `?tail=` and the
+ * control overriding it), non-blocking messages and the footer's transfer size (headless Chromium).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -6,7 +9,7 @@ import { join } from 'node:path';
 import { startServer, launchBrowser } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
-test('served page reports capabilities, messages and the build transfer size', { timeout: 180_000 }, async () => {
+test('served page reports capabilities, the tail EP choice and its overrides, messages and the build transfer size', { timeout: 180_000 }, async () => {
   const server = await startServer();
   const browser = await launchBrowser();
   try {
@@ -20,6 +23,10 @@ test('served page reports capabilities, messages and the build transfer size', {
     assert.match(caps['Wasm threads']!, /cross-origin isolated/);
     assert.match(caps['Wasm SIMD']!, /yes/);
     assert.match(caps['Web Serial']!, /yes/);
+    // the tail's EP: automatic choice on this software adapter is wasm, with the reason stated
+    assert.match(caps['Tail EP']!, /^wasm \(CPU\) — automatic: the WebGPU adapter \(google \/ swiftshader\) is a software fallback/);
+    assert.equal(await page.$eval('#tail-reason', (e) => (e as unknown as { dataset: Record<string, string> }).dataset.ep), 'wasm');
+    assert.equal(await page.$eval('#tail-ep', (e) => (e as unknown as { value: string }).value), 'auto');
     const messages = await page.$$eval('#cap-messages li', (lis) => lis.map((l) => l.textContent ?? ''));
     assert.ok(messages.some((m) => /software fallback adapter/.test(m)), `expected a message about the fallback adapter, got ${JSON.stringify(messages)}`);
     // footer: the page transfer size written by build.mjs
@@ -32,6 +39,22 @@ test('served page reports capabilities, messages and the build transfer size', {
     await page.waitForSelector('#cap-list dd[data-cap="WebGPU"]', { timeout: 60_000 });
     const bad = await page.$$eval('#cap-messages li', (lis) => lis.map((l) => l.textContent ?? ''));
     assert.ok(bad.some((m) => /threads=abc ignored: expected an integer from 1 to 16/.test(m)), JSON.stringify(bad));
+    // ?tail=webgpu overrides the automatic choice (the control shows it); a bad value is ignored with a message
+    await page.goto(`${server.url}?tail=webgpu`);
+    await page.waitForSelector('#cap-list dd[data-cap="Tail EP"]', { timeout: 60_000 });
+    assert.match(await page.$eval('#cap-list dd[data-cap="Tail EP"]', (e) => e.textContent ?? ''), /^WebGPU — chosen: set in the page URL \(tail=webgpu\); the automatic choice would be wasm/);
+    assert.equal(await page.$eval('#tail-ep', (e) => (e as unknown as { value: string }).value), 'webgpu');
+    assert.equal(await page.$eval('#tail-reason', (e) => (e as unknown as { dataset: Record<string, string> }).dataset.source), 'url');
+    // the control reloads the page with the parameter
+    await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.select('#tail-ep', 'wasm')]);
+    assert.match(page.url(), /[?&]tail=wasm/);
+    await page.waitForSelector('#cap-list dd[data-cap="Tail EP"]', { timeout: 60_000 });
+    assert.match(await page.$eval('#cap-list dd[data-cap="Tail EP"]', (e) => e.textContent ?? ''), /^wasm \(CPU\) — chosen: set in the page URL \(tail=wasm\)/);
+    await page.goto(`${server.url}?tail=cuda`);
+    await page.waitForSelector('#cap-list dd[data-cap="Tail EP"]', { timeout: 60_000 });
+    const badTail = await page.$$eval('#cap-messages li', (lis) => lis.map((l) => l.textContent ?? ''));
+    assert.ok(badTail.some((m) => /tail=cuda ignored: expected webgpu, wasm or auto/.test(m)), JSON.stringify(badTail));
+    assert.match(await page.$eval('#cap-list dd[data-cap="Tail EP"]', (e) => e.textContent ?? ''), /automatic/);
     assert.deepEqual(errors, []);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'capabilities.png') });

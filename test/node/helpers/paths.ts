@@ -1,5 +1,5 @@
 /** Paths and loaders shared by the Node tests. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNpy, type NpyArray } from '../../../src/util/npy';
 import { getModel, LABEL_FILES, SAMPLE_IMAGES, type SampleImageId } from '../../../src/models/registry';
@@ -17,3 +17,12 @@ export const labelsFor = (id: string): string[] => {
   return parseLabels(readFileSync(join(MODELS, LABEL_FILES[m.labels].path), 'utf8'), m.labels);
 };
 export const SAMPLE_IDS: readonly SampleImageId[] = ['cat', 'dragonfly', 'hot_dog', 'parrot'];
+
+/**
+ * A node:test `skip` value for a test that needs `files` (absolute paths): false when all exist, else the reason
+ * naming the missing file and how to provision it — never a bare `true`.
+ */
+export function skipUnlessProvisioned(...files: string[]): false | string {
+  const missing = files.filter((f) => !existsSync(f));
+  return missing.length === 0 ? false : `${missing.join(', ')} not provisioned: run \`npm run models\``;
+}

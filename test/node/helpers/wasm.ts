@@ -5,13 +5,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
 
-/** Path of the emulator .wasm (release or debug build) that matches the current wasm-dhm/ sources. */
-export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
-  if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
+function distWasm(target: 'release' | 'debug'): { dist: string; fresh: boolean } {
   const dist = join(ROOT, 'dist', target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
   const srcDir = join(ROOT, 'wasm-dhm');
   const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
-  if (existsSync(dist) && statSync(dist).mtimeMs >= newest) return dist;
+  return { dist, fresh: existsSync(dist) && statSync(dist).mtimeMs >= newest };
+}
+
+/**
+ * dist/dhm.wasm for tests that go through code which loads it itself (the CLI): throws, naming the fix, when it is
+ * missing or older than a wasm-dhm/ source (a stale build would test old emulator code).
+ */
+export function freshDistWasm(target: 'release' | 'debug' = 'release'): string {
+  const { dist, fresh } = distWasm(target);
+  if (!fresh) throw new Error(`${dist} is ${existsSync(dist) ? 'older than a wasm-dhm/ source' : 'missing'}: run \`npm run build\` (npm test builds it before the Node tests)`);
+  return dist;
+}
+
+/** Path of the emulator .wasm (release or debug build) that matches the current wasm-dhm/ sources. */
+export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
+  if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
+  const { dist, fresh } = distWasm(target);
+  if (fresh) return dist;
   const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
   return out;

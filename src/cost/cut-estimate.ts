@@ -1,25 +1,26 @@
 /**
  * Live estimates of the page (before and after a run): FPGA resources against the Cyclone 10 GX's capacity, and the
- * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only roofline, latency and
+ * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only (eager-tx2 model), latency and
  * energy reductions) for one (network, cut, bit width, clock). Everything here is the cost models of src/cost
  * (evaluateHead of src/cost/sweep.ts) applied to a DHM program:
- * - before a run, the calibration-free *structural* program of src/cost/structural.ts (exact weights, shapes and bit
- *   widths; activation formats assumed) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
+ * - before a run, the calibration-free program of the DHM compiler in estimate mode (src/dhm/compiler.ts
+ *   estimateCompiler: same passes; activation ranges assumed, no frames) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
  * - after a run, the calibrated program that really ran (the pipeline's prepared program).
- * Runs on the main thread: it is fast enough (the time of every estimate is measured and shown in the page).
+ * The page runs it in a worker (workers/estimates.worker.ts), off the main thread; the time of every estimate is
+ * measured and shown in the page.
  */
-import type { Graph } from '../src/graph/types';
-import { listCuts, type CutPoint } from '../src/graph/index';
-import type { DhmProgram } from '../src/dhm/program';
-import { formulaCycles } from '../src/dhm/cycles';
-import type { ModelEntry } from '../src/models/registry';
-import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from '../src/cost/devices';
-import { constant } from '../src/cost/provenance';
-import { estimateGpuSegment, type GpuSegmentEstimate } from '../src/cost/gpu';
-import { networkSweepInput } from '../src/cost/networks';
-import { evaluateHead, type NetworkSweepInput, type SweepConfig, type SweepRow } from '../src/cost/sweep';
-import type { HeadResources } from '../src/cost/resources';
-import { structuralCompiler } from '../src/cost/structural';
+import type { Graph } from '../graph/types';
+import { listCuts, type CutPoint } from '../graph/index';
+import type { DhmProgram } from '../dhm/program';
+import { formulaCycles } from '../dhm/cycles';
+import type { ModelEntry } from '../models/registry';
+import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4, type FpgaProfile } from './devices';
+import { constant } from '../provenance/provenance';
+import type { GpuSegmentEstimate } from './gpu';
+import { networkSweepInput } from './networks';
+import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
+import type { HeadResources } from './resources';
+import { estimateCompiler } from '../dhm/compiler';
 
 /** Where the estimated program came from (closed union). */
 export type ProgramSource = 'structural' | 'calibrated';
@@ -30,7 +31,7 @@ export interface NetworkContext {
   readonly graph: Graph;
   readonly cuts: readonly CutPoint[];
   readonly net: NetworkSweepInput;
-  /** The whole network on the TX2 (modelled roofline): the GPU-only baseline of the paper platform. */
+  /** The whole network on the TX2 (modelled, the default eager-tx2 GPU model with the frame's upload and normalisation): the GPU-only baseline of the paper platform. */
   readonly gpuOnly: GpuSegmentEstimate;
 }
 
@@ -42,7 +43,7 @@ export interface CutEstimate {
   readonly row: SweepRow;
   readonly resources: HeadResources;
   readonly programSource: ProgramSource;
-  /** Wall time of this estimate on this machine's main thread, ms (measured; includes lowering when not cached). */
+  /** Wall time of this estimate on the thread that computed it, ms (measured; includes lowering when not cached). */
   readonly ms: number;
 }
 
@@ -60,7 +61,7 @@ export function pageSweepConfig(bits: number, clockMHz: number): SweepConfig {
 
 /** Build the estimate context of a network from its prepared graph (listCuts + per-node GPU work). */
 export function networkContext(model: ModelEntry, graph: Graph): NetworkContext {
-  const structural = structuralCompiler(graph, model.preprocessing);
+  const structural = estimateCompiler(graph, model.preprocessing, model.id);
   const programs = new Map<string, DhmProgram>();
   const cuts = listCuts(graph);
   const net = networkSweepInput({
@@ -75,9 +76,9 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
       return p;
     },
     cycles: formulaCycles,
-    programSource: 'structural lowering (src/cost/structural.ts): exact weights and widths, activation formats assumed',
+    programSource: 'DHM compiler, estimate mode (src/dhm/compiler.ts): its own lowering and weights, activation ranges assumed (no calibration)',
   });
-  return { model, graph, cuts, net, gpuOnly: estimateGpuSegment(net.allLayers, JETSON_TX2, `the whole ${model.network}`) };
+  return { model, graph, cuts, net, gpuOnly: gpuOnlySegment(net, JETSON_TX2) };
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * The head-backend interface: where the DHM head runs. All backends take the same program and the same 8-bit
+ * The head-backend contract: where the DHM head runs. All backends take the same program and the same 8-bit
  * RGB frame and must return the same integers (checked exactly by the tests and by cross-check mode).
+ * Implemented by src/pipeline/backends.ts (reference, in-process Wasm), src/board (serial board) and the page's
+ * worker backend; consumed by src/pipeline. Lives below both so neither imports the other.
  */
 import type { DhmProgram, FixedFormat, HeadCycles } from '../dhm/program';
 
@@ -58,11 +60,4 @@ export interface HeadBackend {
   recycle?(output: Int32Array): void;
   /** Release workers, ports and memory. The backend must not be used afterwards. */
   dispose(): Promise<void>;
-}
-
-/** The AbortError every stage rejects with when its signal aborts. */
-export function abortError(signal?: AbortSignal): Error {
-  const reason = signal?.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  return new DOMException('the operation was aborted', 'AbortError');
 }

@@ -1,5 +1,6 @@
 /**
- * Provenance of every number the cost models handle.
+ * Provenance of every number the project shows: the cost models, the pipeline's result table, the CLI and the page
+ * share this module (it imports nothing, so any layer may use it).
  *
  * - A {@link Figure} is a number the models *output* (or a claim they are compared with): it is either
  *   `measured` on this machine, `modelled` by the estimators (its `source` names the formula and constants), or

@@ -2,10 +2,10 @@
  * ONNX bytes → plain immutable Graph (src/graph/types.ts), via the protobufjs messages of `onnx-proto`.
  * No hand-written protobuf parsing: decoding errors of protobufjs are wrapped into OnnxParseError with the byte offset.
  */
-import { onnx, toNumber, utf8Decode } from './proto';
-import type { AttrValue, DType, Graph, GraphNode, Tensor, TensorData, ValueInfo, Dim } from '../graph/types';
-import { GraphError, GraphStructureError, OnnxParseError, UnsupportedOpError } from '../graph/errors';
-import { SUPPORTED_OPS } from '../graph/shapes';
+import { onnx, toNumber, utf8Decode } from '../onnx/proto';
+import type { AttrValue, DType, Graph, GraphNode, Tensor, TensorData, ValueInfo, Dim } from './types';
+import { GraphError, GraphStructureError, OnnxParseError, UnsupportedOpError } from './errors';
+import { SUPPORTED_OPS } from './ops';
 
 /** ONNX TensorProto.DataType codes of the DTypes we handle. */
 export const DTYPE_CODES: Readonly<Record<DType, number>> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };

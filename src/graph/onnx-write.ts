@@ -1,7 +1,7 @@
 /** Graph → ONNX bytes (ModelProto, embedded raw_data weights) that onnxruntime-web loads. */
-import { onnx, utf8Encode } from './proto';
-import type { AttrValue, Graph, Tensor, ValueInfo } from '../graph/types';
-import { DTYPE_CODES } from './reader';
+import { onnx, utf8Encode } from '../onnx/proto';
+import type { AttrValue, Graph, Tensor, ValueInfo } from './types';
+import { DTYPE_CODES } from './onnx-read';
 
 /** Encode a Tensor as a TensorProto with little-endian raw_data. */
 export function encodeTensor(t: Tensor, name = t.name): import('onnx-proto').onnx.ITensorProto {

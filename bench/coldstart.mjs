@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * Cold start and live frames per second of the demo page against a bare onnxruntime-web page (measured here).
+ *
+ * Cold start: for every network and EP, a fresh Chromium with a fresh profile (empty caches, no service worker)
+ * navigates to the demo page (`/?tail=<ep>&network=<id>`), presses Run as soon as the page says it is ready, and the
+ * time from navigation start to the hybrid top-1 shown (`#top5-hybrid[data-shown-ms]`, the page's performance.now())
+ * is taken; then, in another fresh browser, the bare page (bench/coldstart-bare.ts: the same ORT build and EP, same
+ * model file, same image; fetch, one session, preprocess, run, top-1) from navigation start to its top-1. Page and
+ * bare alternate within a round (the order flips every round) so both see the same machine load. Ratio = median page /
+ * median bare; target ≤ 1.2.
+ * Live: the demo page's live mode on the sample images for `--live-seconds`, hybrid frames per second next to the
+ * bare full model's on the same EP, measured by the page; target ≥ 0.9.
+ *
+ * Usage: node bench/coldstart.mjs [--eps wasm,webgpu] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
+ *          [--rounds 3] [--live-eps wasm] [--live-seconds 20] [--out bench/results/coldstart-<date>.json]
+ * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
+ * cores beside each) goes to --out; the table goes to stdout.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+import { startServer } from '../scripts/serve.mjs';
+import { freeCores } from './cpu-idle.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
+};
+const EPS = opt('eps', 'wasm,webgpu').split(',').filter(Boolean);
+const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
+const ROUNDS = Number(opt('rounds', '3'));
+const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter(Boolean);
+const LIVE_SECONDS = Number(opt('live-seconds', '20'));
+const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
+const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
+const OUT = resolve(opt('out', join(ROOT, 'bench', 'results', `coldstart-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.json`)));
+const ARGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--enable-unsafe-webgpu'];
+
+for (const [p, how] of [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]) {
+  if (!existsSync(join(ROOT, p))) {
+    console.error(`bench/coldstart: ${p} is missing: run \`${how}\``);
+    process.exit(1);
+  }
+}
+if (!existsSync(CHROME_PATH)) {
+  console.error(`bench/coldstart: Chromium not found at ${CHROME_PATH}: install it (apt-get install -y chromium) or set CHROME_PATH`);
+  process.exit(1);
+}
+for (const e of [...EPS, ...LIVE_EPS]) if (e !== 'wasm' && e !== 'webgpu') { console.error(`bench/coldstart: unknown EP '${e}' (wasm or webgpu)`); process.exit(1); }
+
+const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-coldstart-'));
+await build({ entryPoints: [join(ROOT, 'bench/coldstart-bare.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', outfile: join(tmp, 'bare.js') });
+writeFileSync(join(tmp, 'bare.html'), '<!doctype html><meta charset="utf-8"><title>bare onnxruntime-web</title><link rel="icon" href="data:,"><p id="top1">…</p><script type="module" src="bare.js"></script>\n');
+const server = await startServer({ root: join(ROOT, 'dist'), mounts: { '/models/': join(ROOT, 'models'), '/bench-build/': tmp } });
+
+const loads = [];
+const sampleLoad = () => loads.push(os.loadavg()[0]);
+const loadTimer = setInterval(sampleLoad, 1000);
+
+/** One fresh browser (fresh profile directory), closed and removed after `fn`. */
+async function withFreshBrowser(fn) {
+  const profile = mkdtempSync(join(os.tmpdir(), 'dhm-profile-'));
+  const browser = await puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: [...ARGS, `--user-data-dir=${profile}`], protocolTimeout: TIMEOUT_MS });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return await fn(page, errors);
+  } finally {
+    await browser.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Demo page: navigation start → hybrid top-1 shown, ms (the page's clock), with Run pressed as soon as it is ready. */
+async function demoColdStart(network, ep) {
+  return withFreshBrowser(async (page, errors) => {
+    const load0 = os.loadavg()[0];
+    await page.goto(`${server.url}/?tail=${ep}&network=${network}`);
+    await page.waitForFunction(() => {
+      const s = document.querySelector('#status')?.dataset.state;
+      if (s === 'error') return true;
+      return s === 'ready' && document.querySelector('#image-name')?.dataset.name && !document.querySelector('#run-btn').disabled;
+    }, { timeout: TIMEOUT_MS, polling: 50 });
+    const readyMs = await page.evaluate(() => performance.now());
+    await page.click('#run-btn');
+    await page.waitForFunction(() => document.querySelector('#top5-hybrid')?.dataset.shownMs || document.querySelector('#status')?.dataset.state === 'error', { timeout: TIMEOUT_MS, polling: 50 });
+    const r = await page.evaluate(() => ({
+      shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
+      top1: document.querySelector('#top5-hybrid-list li')?.dataset.label ?? null,
+      tailEp: document.querySelector('#tail-reason')?.dataset.ep ?? null,
+      error: document.querySelector('#error')?.hidden === false ? document.querySelector('#error').textContent : null,
+    }));
+    if (r.error || !Number.isFinite(r.shownMs)) throw new Error(`demo page (${network}, ${ep}) failed: ${r.error ?? 'no result'} ${errors.join('; ')}`);
+    if (r.tailEp !== ep) throw new Error(`demo page ran the tail on ${r.tailEp}, not ${ep}`);
+    return { ms: r.shownMs, readyMs, top1: r.top1, load1m: load0 };
+  });
+}
+
+/** Bare page: navigation start → top-1, ms. */
+async function bareColdStart(network, ep) {
+  return withFreshBrowser(async (page, errors) => {
+    const load0 = os.loadavg()[0];
+    await page.goto(`${server.url}/bench-build/bare.html?model=${network}&ep=${ep}&image=cat`);
+    await page.waitForFunction(() => window.__bare, { timeout: TIMEOUT_MS, polling: 50 });
+    const r = await page.evaluate(() => window.__bare);
+    if (r.error) throw new Error(`bare page (${network}, ${ep}) failed: ${r.error} ${errors.join('; ')}`);
+    return { ms: r.firstResultMs, top1: r.top1, load1m: load0 };
+  });
+}
+
+/** The demo's live mode for `seconds`: hybrid and bare frames per second (measured by the page). */
+async function liveFps(network, ep, seconds) {
+  return withFreshBrowser(async (page, errors) => {
+    await page.goto(`${server.url}/?tail=${ep}&network=${network}`);
+    await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'ready' && !document.querySelector('#live-start').disabled, { timeout: TIMEOUT_MS, polling: 100 });
+    await page.click('#live-start');
+    await page.waitForFunction(() => ['running', 'error'].includes(document.querySelector('#live-status')?.dataset.state) && (document.querySelector('#live-fps')?.dataset.hybridFps || document.querySelector('#live-status')?.dataset.state === 'error'), { timeout: TIMEOUT_MS, polling: 200 });
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    await page.click('#live-stop');
+    await page.waitForFunction(() => ['stopped', 'error'].includes(document.querySelector('#live-status')?.dataset.state), { timeout: TIMEOUT_MS, polling: 200 });
+    const r = await page.evaluate(() => ({ ...document.querySelector('#live-fps').dataset, status: document.querySelector('#live-status').textContent, state: document.querySelector('#live-status').dataset.state }));
+    if (r.state === 'error') throw new Error(`live (${network}, ${ep}) failed: ${r.status} ${errors.join('; ')}`);
+    return { hybridFps: Number(r.hybridFps), bareFps: Number(r.bareFps), ratio: Number(r.ratio), frames: Number(r.frames), longestTaskMs: Number(r.longestTaskMs) };
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const idleBefore = await freeCores();
+const coldstart = [];
+const live = [];
+let failure = null;
+try {
+  for (const ep of EPS) {
+    for (const network of NETWORKS) {
+      const page = [];
+      const bare = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? ['bare', 'page'] : ['page', 'bare'];
+        for (const which of order) {
+          const m = which === 'page' ? await demoColdStart(network, ep) : await bareColdStart(network, ep);
+          (which === 'page' ? page : bare).push(m);
+          console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}; 1-min load ${m.load1m.toFixed(2)})`);
+        }
+      }
+      const row = { network, ep, pageMs: median(page.map((m) => m.ms)), bareMs: median(bare.map((m) => m.ms)), page, bare };
+      row.ratio = row.pageMs / row.bareMs;
+      coldstart.push(row);
+    }
+  }
+  for (const ep of LIVE_EPS) {
+    for (const network of NETWORKS) {
+      const m = await liveFps(network, ep, LIVE_SECONDS);
+      console.error(`  live ${network} ${ep}: hybrid ${m.hybridFps.toFixed(2)} fps, bare ${m.bareFps.toFixed(2)} fps, ratio ${m.ratio.toFixed(2)} (${m.frames} frames; longest main-thread task ${m.longestTaskMs.toFixed(0)} ms)`);
+      live.push({ network, ep, seconds: LIVE_SECONDS, ...m });
+    }
+  }
+} catch (e) {
+  failure = e;
+} finally {
+  clearInterval(loadTimer);
+  await server.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+const idleAfter = await freeCores();
+
+let chromium = 'unknown';
+try { chromium = execFileSync(CHROME_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* keep unknown */ }
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, chromium,
+  loadAverage1m: loads.length ? { min: Math.min(...loads), max: Math.max(...loads), median: median(loads) } : null,
+  idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
+};
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, machine, coldstart, live, error: failure ? String(failure) : null }, null, 2) + '\n');
+
+console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
+console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
+for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${r.ratio <= 1.2 ? 'ok' : 'MISSED'}`);
+if (live.length) {
+  console.log(`Live mode on the sample images, ${LIVE_SECONDS} s each (frames per second measured by the page):`);
+  console.log('network        EP      hybrid fps   bare fps   ratio   (target ≥ 0.9)');
+  for (const r of live) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${r.hybridFps.toFixed(2).padStart(10)}   ${r.bareFps.toFixed(2).padStart(8)}   ${r.ratio.toFixed(2).padStart(5)}x  ${r.ratio >= 0.9 ? 'ok' : 'MISSED'}`);
+}
+console.log(`${machine.chromium}, headless; ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; 1-min load average ${machine.loadAverage1m ? `${machine.loadAverage1m.min.toFixed(2)}–${machine.loadAverage1m.max.toFixed(2)} (median ${machine.loadAverage1m.median.toFixed(2)})` : 'n/a'}; ` +
+  `${idleBefore?.toFixed(2) ?? '?'} / ${idleAfter?.toFixed(2) ?? '?'} of ${machine.cores} cores idle before / after — other processes share these cores, figures are noisy. Raw JSON: ${OUT}`);
+if (failure) {
+  console.error(`bench/coldstart: ${failure.message ?? failure}`);
+  process.exit(1);
+}

@@ -1,0 +1,29 @@
+/**
+ * Raw benchmark results on disk: every `npm run bench` / `npm run bench:browser` run writes its full result (machine,
+ * CPU caches, load, every row with its medians and IQRs) as one JSON file under bench/results/, named
+ * `<bench>-<UTC timestamp>.json`; `node bench/readme-tables.mjs` generates the README's benchmark tables from them.
+ * Plain .mjs (with results.d.mts) so the un-bundled Chromium driver can import it too.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Write `result` to `<dir>/<bench>-<timestamp>.json` (through a temporary file: no half-written file is left); returns the path. */
+export function writeResults(dir, bench, result) {
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(dir, `${bench}-${stamp}.json`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 1)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** Every result of `bench` ('node' or 'chromium') in `dir`, oldest first, each with its file name. */
+export function readResults(dir, bench) {
+  let names = [];
+  try {
+    names = readdirSync(dir).filter((f) => f.startsWith(`${bench}-`) && f.endsWith('.json')).sort();
+  } catch {
+    return [];
+  }
+  return names.map((f) => ({ file: f, ...JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
+}

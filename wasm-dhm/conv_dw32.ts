@@ -1,0 +1,112 @@
+// dw32 datapath of the conv block: depthwise (one input channel per output channel), i32x4 lanes = 4 channels,
+// i32x4.mul. Chosen by src/dhm/wasm.ts when the worst-case |acc| < 2^31.
+
+import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_SH, L_SW, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
+
+import { rowAddress } from './line_buffer';
+
+import { rq4, scaleOf, setupRq } from './conv_lanes';
+
+/** Bytes of the dw32 packed constants (must match {@link packDw32}). */
+export function packedBytesDw32(outC: i32, kh: i32, kw: i32): i32 {
+  const Cp = (outC + 3) & ~3;
+  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4;
+}
+
+/** Packs a depthwise conv's i32 weights (tap-major, channel lanes), biases, f64 scales and pad codes into `p`. */
+export function packDw32(layer: usize, inC: i32, outC: i32, groups: i32, kh: i32, kw: i32, w: usize, bias: usize, shift: usize, padV: usize, p: usize): i32 {
+  const cinG = inC / groups, coutG = outC / groups;
+  if (cinG != 1 || coutG != 1) return STATUS_BAD_PARAM;
+  const Cp = (outC + 3) & ~3;
+  const taps = kh * kw;
+  const wBase = p;
+  const bBase = wBase + <usize>(taps * Cp * 4);
+  const sBase = bBase + <usize>(Cp * 4);
+  const padBase = sBase + <usize>(Cp * 8);
+  for (let c = 0; c < Cp; c++) {
+    const valid = c < outC;
+    for (let t = 0; t < taps; t++) {
+      store<i32>(wBase + <usize>((t * Cp + c) * 4), valid ? load<i32>(w + (<usize>(c * taps + t) << 2)) : 0);
+    }
+    store<i32>(bBase + <usize>(c * 4), valid ? load<i32>(bias + (<usize>c << 2)) : 0);
+    store<f64>(sBase + <usize>(c * 8), valid ? scaleOf(load<i32>(shift + (<usize>c << 2))) : 1.0);
+    store<i32>(padBase + <usize>(c * 4), valid ? load<i32>(padV + (<usize>c << 2)) : 0);
+  }
+  return STATUS_OK;
+}
+
+/** Computes a depthwise conv layer's output stream (HWC) on the dw32 datapath (packed by {@link packDw32}). */
+export function convDw32(prog: usize, layer: usize): i32 {
+  const inS = streamRec(prog, word(layer, L_IN0));
+  const outS = streamRec(prog, word(layer, L_OUT));
+  const C = word(outS, S_CHANNELS);
+  const inW = word(inS, S_WIDTH);
+  const outH = word(outS, S_HEIGHT), outW = word(outS, S_WIDTH);
+  const kh = word(layer, L_KH), kw = word(layer, L_KW);
+  const sh = word(layer, L_SH), sw = word(layer, L_SW), dh = word(layer, L_DH), dw = word(layer, L_DW);
+  const padT = word(layer, L_PAD_T), padL = word(layer, L_PAD_L);
+  const Cp = (C + 3) & ~3, taps = kh * kw;
+  setupRq(layer, outS);
+  const p = <usize>word(layer, L_PACKED);
+  const wBase = p;
+  const bBase = wBase + <usize>(taps * Cp * 4);
+  const sBase = bBase + <usize>(Cp * 4);
+  const padBase = sBase + <usize>(Cp * 8);
+  const out = <usize>word(outS, S_DATA);
+  const inH = word(inS, S_HEIGHT);
+  let padZero = true;
+  for (let c = 0; c < C; c++) if (load<i32>(padBase + (<usize>c << 2)) != 0) padZero = false;
+  if (padZero) {
+    // Padded taps contribute 0·w: visit the in-image taps only, no per-tap bounds test.
+    const src = <usize>word(inS, S_DATA);
+    const pix = <usize>(C << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - padT;
+      let ky0 = 0, ky1 = kh;
+      while (ky0 < kh && y0 + ky0 * dh < 0) ky0++;
+      while (ky1 > ky0 && y0 + (ky1 - 1) * dh >= inH) ky1--;
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * sw - padL;
+        let kx0 = 0, kx1 = kw;
+        while (kx0 < kw && x0 + kx0 * dw < 0) kx0++;
+        while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= inW) kx1--;
+        const px = out + <usize>(oy * outW + ox) * pix;
+        for (let c = 0; c < Cp; c += 4) {
+          let acc = v128.load(bBase + (<usize>c << 2));
+          for (let ky = ky0; ky < ky1; ky++) {
+            let q = src + <usize>((y0 + ky * dh) * inW + x0 + kx0 * dw) * pix + (<usize>c << 2);
+            let wq = wBase + (<usize>((ky * kw + kx0) * Cp + c) << 2);
+            for (let kx = kx0; kx < kx1; kx++) {
+              acc = i32x4.add(acc, i32x4.mul(v128.load(q), v128.load(wq)));
+              q += <usize>dw * pix;
+              wq += <usize>(Cp << 2);
+            }
+          }
+          v128.store(px + (<usize>c << 2), rq4(acc, sBase + (<usize>c << 3)));
+        }
+      }
+    }
+    return STATUS_OK;
+  }
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const px = out + (<usize>((oy * outW + ox) * C) << 2);
+      for (let c = 0; c < Cp; c += 4) {
+        let acc = v128.load(bBase + (<usize>c << 2));
+        for (let ky = 0; ky < kh; ky++) {
+          const row = rowAddress(inS, oy * sh - padT + ky * dh);
+          for (let kx = 0; kx < kw; kx++) {
+            const x = ox * sw - padL + kx * dw;
+            const xv = row != 0 && x >= 0 && x < inW
+              ? v128.load(row + (<usize>(x * C + c) << 2))
+              : v128.load(padBase + (<usize>c << 2));
+            acc = i32x4.add(acc, i32x4.mul(xv, v128.load(wBase + (<usize>((ky * kw + kx) * Cp + c) << 2))));
+          }
+        }
+        const sp = sBase + (<usize>c << 3);
+        v128.store(px + (<usize>c << 2), rq4(acc, sp));
+      }
+    }
+  }
+  return STATUS_OK;
+}
