@@ -97,7 +97,7 @@ test('a missing tool is a ToolMissingError naming it and the apt-get command', (
   assert.throws(() => requireTool('verilator-not-installed-here'), (e: unknown) => e instanceof ToolMissingError && /verilator-not-installed-here/.test((e as Error).message) && /apt-get install -y verilator yosys/.test((e as Error).message));
 });
 
-test('hybrid-dhm rtl writes the complete folder; a bad option leaves nothing behind', async () => {
+test('hybrid-dhm rtl writes the complete folder (verilator lint clean); a bad option or a head that does not fit leaves nothing behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dhm-rtl-cli-'));
   const out = join(dir, 'head');
   const log = console.log;
@@ -124,9 +124,14 @@ test('hybrid-dhm rtl writes the complete folder; a bad option leaves nothing beh
   try {
     assert.equal(await main(['rtl', 'shufflenetv2', '--cut', '0', '--size', '1x1x', '--out', join(dir, 'bad')]), 2);
     assert.equal(await main(['rtl', 'shufflenetv2', '--cut', '0', '--out', out]), 2, 'refuses a non-empty --out');
+    const errors: string[] = [];
+    console.error = (m: string) => { errors.push(m); };
+    assert.equal(await main(['rtl', 'squeezenet1.1', '--cut', '9', '--out', join(dir, 'big')]), 2, 'refuses a head that does not fit');
+    assert.match(errors.join('\n'), /does not fit .* layer '/);
   } finally {
     console.error = err;
   }
   assert.ok(!existsSync(join(dir, 'bad')));
+  assert.ok(!existsSync(join(dir, 'big')));
   assert.deepEqual(readdirSync(dir).sort(), ['head'], 'no temporary folder left');
 });
