@@ -13,7 +13,10 @@ import { readFileSync } from 'node:fs';
 import { randomFrame, randomProgram } from '../../src/dhm/random';
 import type { DhmProgram } from '../../src/dhm/program';
 import { createEmulator } from '../../src/dhm/wasm';
-import { cosimBatch, type CosimCase } from '../../sim/cosim';
+import { compareRecords, cosimBatch, type CosimCase } from '../../sim/cosim';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
 import { hasTool } from '../../sim/verilator';
 import { compileModelHead } from '../../cli/commands/quantize';
 import { toFrame } from '../../src/image/preprocess';
@@ -99,4 +102,35 @@ test('real head: cut 3 of MobileNetV2 (two inverted-residual blocks, one residua
   const c = realCase('mobilenetv2', 3);
   assert.ok(c.program.layers.some((l) => l.kind === 'add'), 'the head has a residual add');
   assertBatch([c], [c.name]);
+});
+
+test('the comparison fails on a wrong integer and on a wrong cycle, naming layer, channel, pixel and cycle (records of a real run, altered)', { skip }, () => {
+  const p = randomProgram(4242, { steps: 2 });
+  const c = { program: p, frame: randomFrame(4242, p.input.height, p.input.width) };
+  const r = cosimBatch([c], { keep: true });
+  try {
+    assert.ok(r.results[0]!.equal, r.results[0]!.difference);
+    const rec = new Int32Array(readFileSync(join(r.dir, 'out.bin')).buffer.slice(0));
+    assert.equal(rec[1], 0, 'first record is layer 0');
+    const value = rec.slice(); value[3] = value[3]! + 1; // first channel value of the first record
+    assert.match(compareRecords([c], value)[0]!.difference ?? '', /layer 0 .*channel 0, pixel \(0,0\), cycle \d+: RTL -?\d+ ≠ reference/);
+    const cycle = rec.slice(); cycle[2] = cycle[2]! + 1;
+    assert.match(compareRecords([c], cycle)[0]!.difference ?? '', /layer 0 .*pixel \(0,0\) valid at enabled cycle \d+, timing model says \d+/);
+  } finally {
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+test('hybrid-dhm cosim on a real head (ShuffleNetV2 cut 0 on a 16x16 crop of a sample image) prints equal and exits 0', { skip }, async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (m: string) => { lines.push(m); };
+  let code: number;
+  try {
+    code = await main(['cosim', 'shufflenetv2', '--cut', '0', '--size', '16x16', '--image', imagePath('parrot')]);
+  } finally {
+    console.log = log;
+  }
+  assert.equal(code, 0, lines.join('\n'));
+  assert.equal(lines[lines.length - 1], 'equal');
 });
