@@ -13,11 +13,11 @@
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
  *
  * Usage: node bench/coldstart.mjs [--eps wasm,webgpu] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
- *          [--rounds 3] [--live-eps wasm] [--live-seconds 20] [--out bench/results/coldstart-<date>.json]
+ *          [--rounds 3] [--live-eps wasm] [--live-seconds 20] [--results bench/results]
  * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
- * cores beside each) goes to --out; the table goes to stdout.
+ * cores beside each) goes to <results>/coldstart-<UTC timestamp>.json (bench/results.mjs); the table goes to stdout.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -26,6 +26,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
 import { freeCores } from './cpu-idle.mjs';
+import { writeResults } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,7 +41,7 @@ const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter(Boolean);
 const LIVE_SECONDS = Number(opt('live-seconds', '20'));
 const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
-const OUT = resolve(opt('out', join(ROOT, 'bench', 'results', `coldstart-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.json`)));
+const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
 const ARGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--enable-unsafe-webgpu'];
 
 for (const [p, how] of [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]) {
@@ -182,8 +183,7 @@ const machine = {
   loadAverage1m: loads.length ? { min: Math.min(...loads), max: Math.max(...loads), median: median(loads) } : null,
   idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
 };
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, machine, coldstart, live, error: failure ? String(failure) : null }, null, 2) + '\n');
+const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(), rounds: ROUNDS, machine, coldstart, live, error: failure ? String(failure) : null });
 
 console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
 console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
