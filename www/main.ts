@@ -30,7 +30,7 @@ import { createLivePanel } from './panels/live';
 import { $ } from './dom';
 import { mountAccuracyPanel } from './accuracy';
 import { decodeImageUrl } from './image';
-import { SAMPLE_IMAGES } from '../src/models/registry';
+import { getModel, SAMPLE_IMAGES } from '../src/models/registry';
 
 const longTasks = longTaskMonitor();
 const state = createState();
@@ -95,6 +95,7 @@ const inputs = createInputsPanel(state, status, tail);
 // The default system (first network, cut 0, 8 bits) is prepared in the background from the start — quantised in its
 // worker, the tail's session created once the runtime is loaded — so the first Run starts from a prepared system.
 // Work that can wait (the estimates' sweep over every cut) waits for it.
+void env.calibrationFrames(getModel(inputs.model())).catch(() => undefined); // in the compile worker, while the model loads
 const defaultPrepared = pipeline.prepare(inputs.config()).catch(() => undefined);
 // Offline support after that too: a first visit's service worker downloads the whole app shell (both ORT builds).
 void defaultPrepared.then(() => enableOffline()).then(renderOffline);

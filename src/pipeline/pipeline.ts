@@ -105,6 +105,11 @@ export interface PreparedHybrid {
   readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
   readonly labels: readonly string[];
+  /**
+   * Wall times inside quantize-head, ms (measured here): the calibration frames, the compiler (in its worker in the
+   * page), and the tail's ORT session — the last two run at the same time.
+   */
+  readonly prepareMs: { readonly framesMs: number; readonly compileMs: number; readonly tailSessionMs: number };
   /** The DHM clock of this call's config, MHz, and where it came from (default with its source, or set by the user). */
   readonly clockMHz: number;
   readonly clockSource: string;
@@ -224,15 +229,20 @@ export class HybridPipeline {
     });
     const q = await runStage('quantize-head', ctx, async () => {
       // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
+      const t0 = performance.now();
       const tailP = Promise.resolve(env.ortReady).then(() => createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement));
+      let tailSessionMs = NaN;
+      void tailP.then(() => { tailSessionMs = performance.now() - t0; }, () => undefined);
       const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
       try {
         const frames = await env.calibrationFrames(model, signal);
+        const framesMs = performance.now() - t0;
         const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false };
         const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
+        const compileMs = performance.now() - t0 - framesMs;
         const labelsText = await labelsP;
         const tail = await tailP;
-        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels), prepareMs: { framesMs, compileMs, tailSessionMs } };
       } catch (e) {
         labelsP.catch(() => undefined);
         // the run failed or was cancelled while the session was being created: nobody will use it
@@ -257,7 +267,7 @@ export class HybridPipeline {
       return report;
     };
     return {
-      key, model, graph, cuts, cut, program, quantReport: quantReportOnce,
+      key, model, graph, cuts, cut, program, quantReport: quantReportOnce, prepareMs: q.prepareMs,
       formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
