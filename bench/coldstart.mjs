@@ -13,7 +13,7 @@
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
  *
  * Usage: node bench/coldstart.mjs [--eps wasm,webgpu] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
- *          [--rounds 3] [--live-eps wasm] [--live-seconds 20] [--results bench/results]
+ *          [--rounds 3] [--live-eps wasm|webgpu|none] [--live-seconds 20] [--results bench/results]
  * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
  * cores beside each) goes to <results>/coldstart-<UTC timestamp>.json (bench/results.mjs); the table goes to stdout.
  */
@@ -37,7 +37,7 @@ const opt = (name, dflt) => {
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter(Boolean);
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
 const ROUNDS = Number(opt('rounds', '3'));
-const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter(Boolean);
+const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter((e) => e && e !== 'none');
 const LIVE_SECONDS = Number(opt('live-seconds', '20'));
 const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
