@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'serial-selftest': { summary: 'run the board-link fault list against the simulated board', load: () => import('./commands/serial-selftest') },
   rtl: { summary: 'write the synthesizable Verilog of a DHM head (+ Quartus skeleton)', load: () => import('./commands/rtl') },
   cosim: { summary: 'co-simulate the head RTL in Verilator against the reference and the emulator, bit- and cycle-exact', load: () => import('./commands/cosim') },
+  synth: { summary: 'run yosys on the head RTL (coarse, or --full synth_intel_alm) beside the resource model', load: () => import('./commands/synth') },
   classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 

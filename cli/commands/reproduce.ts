@@ -37,7 +37,8 @@ export const USAGE = `usage: hybrid-dhm reproduce [--out DIR] [--scenario NAME[,
   --scenario NAME        ${SCENARIO_NAMES.join(', ')} (default: all)
   --programs structural  heads from the DHM compiler in estimate mode, no calibration (default; < 10 s)
   --programs compiler    heads from the DHM compiler calibrated on the calibration set, as the pipeline runs them (slower)
-  --synth FILE           open-synthesis figures (JSON array of {design, tool, alms?, modelAlms?, …}) shown beside the model
+  --synth FILE           open-synthesis figures beside the model: the output of 'hybrid-dhm synth <model> --cut N --json'
+                         (one object or an array of them), or records {design, tool, alms?, modelAlms?, …}
   --accuracy             measure top-1 agreement of the quantised hybrid with float (every fitting cut of the
                          primary scenario at the accuracy bit widths; sample images, calibration ⟂ evaluation)
   --images PATH,…        more images for --accuracy (files, or folders of .bmp/.jpg/.png), e.g. the CC0 and

@@ -24,13 +24,22 @@ async function rtlReport(a: ReturnType<typeof parseArgs>, onCase: CaseCallback |
   const cut = flagInt(a, 'cut', 0)!;
   const { program, title } = boardProgram(flagString(a, 'model', 'mobilenetv2')!, cut, flagString(a, 'size', '32x32'), a);
   const opts = boardOptionsFromFlags(a, program, { clocksPerBit: 8 });
-  const sim = buildBoardSim(program, { ...opts, headDir: headFolderFor(program), ...RTL_SIM_TIMEOUTS });
+  const sim = buildBoardSim(program, { ...opts, headDir: headFolderFor(program), ...rtlSimTimeouts(opts.clocksPerBit ?? 8, opts.windowFrames ?? 4, opts.chunkBytes ?? 128) });
   const report = await runRtlSelfTest({ sim, frame: demoFrame(program.input.height, program.input.width), onCase });
   return { ...report, program: `${title}, head at cut ${cut}, input ${program.input.height}x${program.input.width}` };
 }
 
-/** Board-side timeouts of the simulated RTL board, cycles: short, so faults recover fast in simulation. */
-export const RTL_SIM_TIMEOUTS = { interByteTimeoutCycles: 20_000, ackTimeoutCycles: 400_000 } as const;
+/**
+ * Board-side timeouts of the simulated RTL board, cycles: short, so faults recover fast in simulation, but above the
+ * line time of what may be queued before an awaited byte (inter-byte: 32 bytes; ack: 8 windows of DATA frames).
+ */
+export function rtlSimTimeouts(clocksPerBit: number, windowFrames: number, chunkBytes: number): { interByteTimeoutCycles: number; ackTimeoutCycles: number } {
+  const byteCycles = 10 * clocksPerBit;
+  return {
+    interByteTimeoutCycles: Math.max(20_000, 32 * byteCycles),
+    ackTimeoutCycles: Math.max(400_000, 8 * windowFrames * (chunkBytes + 28) * byteCycles),
+  };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, ['baud', 'target', 'model', 'cut', 'size', 'clocks-per-bit'], ['json', 'help']);

@@ -1,6 +1,6 @@
 /**
  * Live estimates of the page (before and after a run): FPGA resources against the Cyclone 10 GX's capacity, and the
- * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only roofline, latency and
+ * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only (eager-tx2 model), latency and
  * energy reductions) for one (network, cut, bit width, clock). Everything here is the cost models of src/cost
  * (evaluateHead of src/cost/sweep.ts) applied to a DHM program:
  * - before a run, the calibration-free program of the DHM compiler in estimate mode (src/dhm/compiler.ts
@@ -31,7 +31,7 @@ export interface NetworkContext {
   readonly graph: Graph;
   readonly cuts: readonly CutPoint[];
   readonly net: NetworkSweepInput;
-  /** The whole network on the TX2 (modelled roofline): the GPU-only baseline of the paper platform. */
+  /** The whole network on the TX2 (modelled, the default eager-tx2 GPU model with the frame's upload and normalisation): the GPU-only baseline of the paper platform. */
   readonly gpuOnly: GpuSegmentEstimate;
 }
 

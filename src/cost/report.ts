@@ -26,6 +26,8 @@ export interface ReportNetwork {
   readonly cuts: number;
   /** How the head programs were obtained (compiler, calibration images, …). */
   readonly programSource: string;
+  /** The model file's description (e.g. SqueezeNet 1.0 here is the pruned Deep Compression variant). */
+  readonly title?: string;
 }
 
 /** An optional measured or modelled extra table. */
@@ -310,7 +312,7 @@ function calibrationSection(input: ReportInput, md: string[]): void {
   if (!fit) return;
   md.push('## GPU model: fit to the authors\' TX2 measurements');
   md.push('');
-  md.push(`Data (*authors-measured*): ${TX2_TABLE_SOURCE}. Model (*modelled*, gpu.ts \`eager-tx2\`): each op costs max(floor, bytes / effective bandwidth + FLOPs / throughput); the module has 3 ops (Conv, ReLU, MaxPool, fp32). Fitted: floor **${fmt(fit.opFloorMs, 4)} ms**/op, effective bandwidth **${fmt(fit.effectiveBandwidthGBs, 4)} GB/s** (${pct1((100 * fit.effectiveBandwidthGBs) / 59.7)} % of the 59.7 GB/s peak), conv throughput **${fmt(fit.convGflops, 4)} GFLOP/s**; RMS log error ${pct1(100 * fit.rmsLogError)} %. The profile's constants are these values rounded (test/node/cost-calibration.test.ts fails if they drift).`);
+  md.push(`Data (*authors-measured*): ${TX2_TABLE_SOURCE}. Model (*modelled*, gpu.ts \`eager-tx2\`): each op costs max(floor, bytes / effective bandwidth + FLOPs / throughput); the module has 3 ops (Conv, ReLU, MaxPool, fp32). Fitted: floor **${fmt(fit.opFloorMs, 4)} ms**/op, effective bandwidth **${fmt(fit.effectiveBandwidthGBs, 4)} GB/s** (${pct1((100 * fit.effectiveBandwidthGBs) / 59.7)} % of the 59.7 GB/s peak), conv throughput **${fmt(fit.convGflops, 4)} GFLOP/s**; RMS log error ${pct1(100 * fit.rmsLogError)} %. The profile's constants are these values rounded (test/node/cost-calibration.test.ts fails if they drift). Domain of the fit: single-input-channel convolutions, ReLU and max-pool in a Python loop of 3-op modules; whole networks dispatch many more ops per Python call and have multi-channel and depthwise convolutions, so applying it to them is an extrapolation — the inverse analysis' break-even floor shows how far the per-op floor could fall before the hybrid loses its lead.`);
   md.push('');
   md.push(table(['N out', 'k', 'measured ms (authors)', 'model ms', 'error %', 'in fit'], tx2FitRows(fit).map((r) => [
     String(r.n), String(r.k), fmt(r.measuredMs), fmt(r.modelMs), pct1(r.errorPct), r.excluded ? `no: ${r.excluded}` : 'yes',
@@ -337,13 +339,15 @@ function fpgaSection(input: ReportInput, md: string[]): void {
   md.push('');
   if (!os) md.push('Skipped: no open-synthesis figures were given to this run.');
   else if ('skipped' in os) md.push(`Skipped: ${os.skipped}`);
+  else if (os.figures.length === 0) md.push(`Skipped: \`${os.file}\` holds no figures.`);
   else {
     md.push(`From \`${os.file}\` (provenance **measured** here):`);
     md.push('');
-    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'note'], os.figures.map((x) => [
-      x.design, x.tool, x.alms === undefined ? '—' : String(x.alms), x.modelAlms === undefined ? '—' : String(x.modelAlms),
-      x.alms && x.modelAlms !== undefined ? fmt(x.modelAlms / x.alms, 3) : '—', x.registers === undefined ? '—' : String(x.registers),
-      x.modelRegisters === undefined ? '—' : String(x.modelRegisters), x.note ?? '',
+    const v = (x: number | undefined): string => (x === undefined ? '—' : String(x));
+    const ratio = (m: number | undefined, s: number | undefined): string => (m !== undefined && s ? fmt(m / s, 3) : '—');
+    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'model / synthesis', 'synthesis adder bits', 'model adder bits', 'model / synthesis', 'note'], os.figures.map((x) => [
+      x.design, x.tool, v(x.alms), v(x.modelAlms), ratio(x.modelAlms, x.alms), v(x.registers), v(x.modelRegisters), ratio(x.modelRegisters, x.registers),
+      v(x.adderBits), v(x.modelAdderBits), ratio(x.modelAdderBits, x.adderBits), x.note ?? '',
     ])));
   }
   md.push('');
@@ -377,7 +381,7 @@ export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   md.push('');
   md.push(`Primary configuration (per-network tables, rows.csv): FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${cfg.link.name}; input frame from the ${cfg.inputSource === 'host' ? `host over the link (${cfg.transfers ?? 'serial'} transfers)` : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
   md.push('');
-  md.push(table(['network', 'model id', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, String(n.cuts)])));
+  md.push(table(['network', 'model id', 'model file', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, n.title ?? '—', String(n.cuts)])));
   md.push('');
   for (const src of [...new Set(input.networks.map((n) => n.programSource))]) {
     const who = input.networks.filter((n) => n.programSource === src).map((n) => n.modelId).join(', ');

@@ -131,7 +131,7 @@ export function reproduce(models: readonly ReproduceModel[], opts: ReproduceOpti
   const config = primary.config;
   const cmpBits = compareBitsOf(config.bits);
   const inverse = results.flatMap((r) => inverseAnalysis(r, inputs, cache, cmpBits));
-  const networks: ReportNetwork[] = inputs.map((n) => ({ modelId: n.modelId, network: n.network, cuts: n.cuts.length, programSource: n.programSource }));
+  const networks: ReportNetwork[] = inputs.map((n, i) => ({ modelId: n.modelId, network: n.network, cuts: n.cuts.length, programSource: n.programSource, title: models[i]!.entry.title }));
   const reportInput: ReportInput = {
     rows: primary.rows, config, networks, scenarios: results, inverse, reach: paperReach(results, inverse, cmpBits), tx2Fit: fitTx2(),
     gpuNodes: new Map(inputs.map((n) => [n.modelId, gpuOnlySegment(n, config.gpu)] as const)),

@@ -91,7 +91,7 @@ export function compileProgram(head: Graph, co: CompileOptions, memo?: CompilerM
 
 /** A fresh memo for compiling several nested heads of one graph. */
 export function compilerMemo(): CompilerMemo {
-  return { lowered: new WeakMap(), convs: new Map() };
+  return { lowered: new WeakMap(), floatConstants: new Map(), convs: new Map() };
 }
 
 /**

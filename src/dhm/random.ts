@@ -208,6 +208,8 @@ export interface RandomProgramOptions {
   readonly steps?: number;
   /** Input height/width range in pixels. Default 1..14. */
   readonly maxSize?: number;
+  /** Output channels of the first conv (default random, small). */
+  readonly firstConvChannels?: number;
 }
 
 /**
@@ -220,7 +222,7 @@ export function randomProgram(seed: number, opts: RandomProgramOptions = {}): Dh
   const h = rng.int(1, maxSize);
   const w = rng.int(1, maxSize);
   const b = new Builder(rng, 'input', h, w);
-  let cur = b.conv('input');
+  let cur = b.conv('input', opts.firstConvChannels === undefined ? {} : { outChannels: opts.firstConvChannels });
   const steps = opts.steps ?? rng.int(0, 4);
   for (let i = 0; i < steps; i++) {
     const what = rng.pick(['conv', 'conv', 'maxpool', 'add', 'concat', 'split', 'shuffle', 'slice'] as const);

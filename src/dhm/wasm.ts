@@ -294,6 +294,7 @@ class Emulator implements DhmEmulator {
     const modes: number[] = [];
     const intRq: (number | undefined)[] = [];
     let scratchBytes = 16;
+    let poolRowBytes = 0;
     const arrays: { at: number; data: ArrayLike<number> }[] = [];
     const arr = (data: ArrayLike<number>): number => {
       const at = alloc(Math.max(4, data.length * 4));
@@ -333,9 +334,12 @@ class Emulator implements DhmEmulator {
       } else {
         modes.push(0);
         intRq.push(undefined);
+        // pool.ts: the column-max row buffer (one input row, all channels, + SIMD slack), at the end of the scratch area
+        if (layer.kind === 'maxpool') poolRowBytes = Math.max(poolRowBytes, info(layer.input).width * info(layer.input).channels * 4 + 32);
       }
       layerPtrs.push(ptrs);
     }
+    scratchBytes += poolRowBytes; // on top of the convs' scratch (pool.ts places its row buffer at the end)
     const scratch = alloc(scratchBytes);
     const frameBytes = program.input.height * program.input.width * 3;
     const framePtr = alloc(frameBytes);

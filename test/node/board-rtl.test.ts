@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { boardOptionsFromFlags, boardProgram } from '../../cli/commands/board-rtl';
-import { RTL_SIM_TIMEOUTS } from '../../cli/commands/serial-selftest';
+import { rtlSimTimeouts } from '../../cli/commands/serial-selftest';
 import { parseArgs } from '../../cli/args';
 import { demoFrame } from '../../src/board/demo';
 import { FakeSerialLink } from '../../src/board/fake-port';
@@ -75,7 +75,7 @@ describe('RTL board (Verilated) behind the board backend', () => {
     // the same program and build as `serial-selftest --target rtl` (defaults), so the build is shared
     program = boardProgram('mobilenetv2', 0, '32x32').program;
     const opts = boardOptionsFromFlags(parseArgs([], []), program, { clocksPerBit: 8 });
-    sim = buildBoardSim(program, { ...opts, headDir: headFolderFor(program), ...RTL_SIM_TIMEOUTS });
+    sim = buildBoardSim(program, { ...opts, headDir: headFolderFor(program), ...rtlSimTimeouts(8, 4, 128) });
   });
 
   it('MobileNetV2 cut 0 on 32x32 frames: the board returns the reference executor\'s exact map and cycle counts (two frames)', async () => {

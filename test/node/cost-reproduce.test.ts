@@ -43,7 +43,7 @@ test('real SqueezeNet 1.1 heads: valid programs at 6/8/10 bits, weights follow t
 });
 
 test('reproduce one network: rows labelled, sanity holds on real heads, deterministic', { skip }, () => {
-  const a = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
+  const a = reproduce([model()], { bits: [6, 8, 10] });
   assert.equal(a.rows.length, 12 * 3);
   for (const r of a.rows) for (const k of ROW_FIGURES) assert.ok(isFigure(r.figures[k]), `${r.cutIndex}/${r.bits}: ${k}`);
   for (const bits of [6, 8, 10]) {
@@ -61,7 +61,8 @@ test('reproduce one network: rows labelled, sanity holds on real heads, determin
   // the earliest cut fits, the deepest does not (1,728 vs ~700k multipliers)
   assert.equal(a.rows.find((r) => r.cutIndex === 0 && r.bits === 8)!.fits, true);
   assert.equal(a.rows.find((r) => r.cutIndex === 11 && r.bits === 8)!.fits, false);
-  const b = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
+  const b = reproduce([model()], { bits: [6, 8, 10] });
+  assert.equal(a.files.size, 3 + 1 + 4 * 2, 'report, CSV, JSON, resources plot, two reduction plots per scenario');
   for (const [k, v] of a.files) assert.equal(b.files.get(k), v, `${k} differs between runs`);
   assert.ok(a.files.get('report.md')!.includes('| SqueezeNet | 21%–28% | same latency | squeezenet1.1 |'));
   assert.equal(csdNonZero(0), 0);

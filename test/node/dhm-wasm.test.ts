@@ -57,6 +57,17 @@ describe('Wasm emulator vs reference on random programs (fixed seeds)', () => {
     assert.deepEqual([...used].sort(), ['depthwise-i32-simd', 'dot16-rows-simd', 'dot16-simd']);
   });
 
+  test('single convs with 33..72 output channels written as the NCHW output (rows16 through its row buffer, incl. channel counts not a multiple of 4 and odd widths)', () => {
+    let rowed = 0;
+    for (let seed = 3000; seed < 3040; seed++) {
+      const p = randomProgram(seed, { steps: 0, maxSize: 23, firstConvChannels: 33 + (seed % 40) });
+      const f = randomFrame(seed, p.input.height, p.input.width);
+      assertAgrees(fast, p, f, `randomProgram(${seed}, 33+ channels) fast`);
+      if ([...fast.prepare(p).values()][0] === 'dot16-rows-simd') rowed++;
+    }
+    assert.ok(rowed >= 10, `only ${rowed} of 40 programs took the rows16 datapath`);
+  });
+
   test('250 random multi-layer programs (conv, maxpool, add, concat/split/slice/shuffle)', () => {
     const kinds = new Set<string>();
     const used = new Set<string>();

@@ -11,7 +11,7 @@ export function lower(s: CompilerState, ctx: CompilerContext): CompilerState {
   if (ctx.mode === 'calibrated' && ctx.calibrationFrames.length === 0) throw new QuantizeError('*', 'at least one calibration frame is needed');
   let fh = ctx.memo?.lowered.get(s.graph);
   if (!fh) {
-    fh = lowerHead(s.graph, ctx.preprocessing);
+    fh = lowerHead(s.graph, ctx.preprocessing, ctx.memo?.floatConstants);
     ctx.memo?.lowered.set(s.graph, fh);
   }
   const frames = ctx.calibrationFrames.map((d, i) => {

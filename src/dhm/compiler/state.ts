@@ -4,7 +4,7 @@
  */
 import type { Graph } from '../../graph/types';
 import type { Preprocessing } from '../../models/registry';
-import type { FloatHead, FloatLayer } from '../float';
+import type { FloatConvConstants, FloatHead, FloatLayer } from '../float';
 import type { Activation, DhmProgram, FixedFormat, WeightQuantMode } from '../program';
 import type { CalibrationStats, CompileMode, LayerOverride, QuantOptions } from './options';
 
@@ -53,6 +53,8 @@ export interface CompilerState {
 export interface CompilerMemo {
   /** Lowered heads by head graph (the same head graph object lowers once). */
   readonly lowered: WeakMap<Graph, FloatHead>;
+  /** Float constants of the lowered convs by node (lowerHead's cache). */
+  readonly floatConstants: Map<string, FloatConvConstants>;
   /** Quantised conv layers by layer name + every input the weights pass reads. */
   readonly convs: Map<string, QuantizedConv>;
 }
