@@ -102,6 +102,8 @@ void defaultPrepared.then(() => enableOffline()).then(renderOffline);
 const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient(), defaultPrepared);
 const result = createResultPanel(estimates);
 const backends = createBackends();
+// The emulator worker and its .wasm, started now: the first run's head should not pay for them.
+void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
 const deps = { state, status, inputs, estimates, result, backends, pipeline, longTasks, ortReady };
 createRunPanel(deps);
 createLivePanel(deps);
@@ -118,8 +120,6 @@ mountAccuracyPanel($('app'), {
   env, backend: () => backends.get('emulator'), model: () => inputs.config().modelId, cut: () => inputs.config().cut ?? 0,
   images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
 });
-// Off the first run's critical path, once the page is usable: the emulator worker.
-void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };
