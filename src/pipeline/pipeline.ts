@@ -154,6 +154,13 @@ export interface HybridResult {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
+/** The tail's input after the transfer stage: float32 NCHW (dequantised codes), its dims, and the bytes on the wire. */
+export interface TailInput {
+  readonly data: Float32Array;
+  readonly dims: readonly [1, number, number, number];
+  readonly wireBytes: number;
+}
+
 /** What the tail stages give for one head result. */
 export interface TailOutput {
   readonly logits: Float32Array;
@@ -333,18 +340,29 @@ export class HybridPipeline {
 
   /** Stages transfer, run-tail and top5 for one head result: the hybrid logits and top-5. */
   async runTail(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailOutput> {
-    const outStream = p.program.streams[p.program.output]!;
+    return this.runTailOn(p, await this.runTransfer(p, head, ctx), ctx);
+  }
+
+  /**
+   * Stage transfer alone: the head's output through the link's wire format and back, dequantised to the tail's float
+   * input (live mode runs it for frame n+1 while the tail of frame n runs). The head's output is not kept.
+   */
+  runTransfer(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailInput> {
+    const fmt = p.program.streams[p.program.output]!.format;
     const [c, h, w] = head.shape;
-    const fmt = outStream.format;
-    const { tailInput, wireBytes } = await runStage('transfer', ctx, () => {
-      // The head's output through the link's wire format and back (packing errors name the value at fault).
+    return runStage('transfer', ctx, () => {
+      // packing errors name the value at fault
       const wire = packFeatureMap(head.output, c, h, w, fmt);
       const received = unpackFeatureMap(wire, c, h, w, fmt);
-      return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
+      return { data: dequantize(received, fmt), dims: [1, c, h, w] as const, wireBytes: wire.length };
     });
-    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], ctx.signal));
+  }
+
+  /** Stages run-tail and top5 on a transferred feature map. */
+  async runTailOn(p: PreparedHybrid, input: TailInput, ctx: StageContext): Promise<TailOutput> {
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(input.data, input.dims, ctx.signal));
     const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
-    return { logits, top5, wireBytes };
+    return { logits, top5, wireBytes: input.wireBytes };
   }
 
   private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, tail: TailOutput, base: { logits: Float32Array; runner: OrtRunner } | null,
