@@ -91,7 +91,7 @@ async function demoColdStart(network, ep) {
       return s === 'ready' && document.querySelector('#image-name')?.dataset.name && !document.querySelector('#run-btn').disabled;
     }, { timeout: TIMEOUT_MS, polling: 50 });
     const readyMs = await page.evaluate(() => performance.now());
-    await page.click('#run-btn');
+    await page.$eval('#run-btn', (b) => b.click());
     await page.waitForFunction(() => document.querySelector('#top5-hybrid')?.dataset.shownMs || document.querySelector('#status')?.dataset.state === 'error', { timeout: TIMEOUT_MS, polling: 50 });
     const r = await page.evaluate(() => ({
       shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
@@ -122,10 +122,10 @@ async function liveFps(network, ep, seconds) {
   return withFreshBrowser(async (page, errors) => {
     await page.goto(`${server.url}/?tail=${ep}&network=${network}`);
     await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'ready' && !document.querySelector('#live-start').disabled, { timeout: TIMEOUT_MS, polling: 100 });
-    await page.click('#live-start');
+    await page.$eval('#live-start', (b) => b.click()); // a DOM click: the button may be scrolled out of view
     await page.waitForFunction(() => ['running', 'error'].includes(document.querySelector('#live-status')?.dataset.state) && (document.querySelector('#live-fps')?.dataset.hybridFps || document.querySelector('#live-status')?.dataset.state === 'error'), { timeout: TIMEOUT_MS, polling: 200 });
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    await page.click('#live-stop');
+    await page.$eval('#live-stop', (b) => b.click());
     await page.waitForFunction(() => ['stopped', 'error'].includes(document.querySelector('#live-status')?.dataset.state), { timeout: TIMEOUT_MS, polling: 200 });
     const r = await page.evaluate(() => ({ ...document.querySelector('#live-fps').dataset, status: document.querySelector('#live-status').textContent, state: document.querySelector('#live-status').dataset.state }));
     if (r.state === 'error') throw new Error(`live (${network}, ${ep}) failed: ${r.status} ${errors.join('; ')}`);
