@@ -35,9 +35,7 @@ import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/
 import { parseLabels, topK, type Ranked } from '../models/labels';
 import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
 import { packFeatureMap, unpackFeatureMap, packedBytes } from '../backend/featuremap';
-import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
-import { linkTimeMs } from '../cost/link';
-import { measured, modelled, type Figure, type Provenance } from '../provenance/provenance';
+import { measured, modelled, type Constant, type Figure, type Provenance } from '../provenance/provenance';
 import { abortError } from '../backend/abort';
 import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
@@ -70,6 +68,22 @@ export interface PipelineEnv {
    * calibration frames) is computed: a worker in the page; in-process when absent. Must give the same report.
    */
   quantReport?(head: Graph, options: CompileOptions, program: DhmProgram): Promise<QuantReport>;
+  /**
+   * The modelled paper platform of the result table (the FPGA's default clock and the host link's transfer time),
+   * injected by the caller so the pipeline does not import the cost model (`paperPlatformModel()` of
+   * src/cost/platform-model.ts in the page and the CLI).
+   */
+  readonly platform: PlatformModel;
+}
+
+/** The modelled platform figures that the result table needs (each a Figure with its provenance and source). */
+export interface PlatformModel {
+  /** The DHM clock used when a config sets none, in MHz (a sourced constant). */
+  readonly defaultClockMHz: Constant;
+  /** Name of the host link in the result table (e.g. 'PCIe Gen2 x4'). */
+  readonly linkName: string;
+  /** Modelled transfer time in ms of `bytes` bytes of feature map over the host link (0 bytes → 0 ms). */
+  linkTimeMs(bytes: number): Figure;
 }
 
 /** Which system to build: model, cut, quantisation options and the FPGA clock. */
@@ -178,8 +192,8 @@ function configKey(c: HybridConfig, ep: TailEp): string {
 }
 
 /** The clock of a config: the user's, or the Cyclone 10 GX profile's default with its source. */
-function clockOf(config: HybridConfig): { clockMHz: number; clockSource: string } {
-  const clock = CYCLONE10GX_10CX220.clockMHz;
+function clockOf(config: HybridConfig, platform: PlatformModel): { clockMHz: number; clockSource: string } {
+  const clock = platform.defaultClockMHz;
   return config.clockMHz === undefined
     ? { clockMHz: clock.value, clockSource: `${clock.value} MHz default: ${clock.source}` }
     : { clockMHz: config.clockMHz, clockSource: `${config.clockMHz} MHz, set by the user` };
@@ -214,7 +228,7 @@ export class HybridPipeline {
     }
     // A preparation already in flight (e.g. started in the background) is shared; this caller stops waiting on abort.
     const r = cached ? await raceAbort(p, signal) : await p;
-    return { ...r, ...clockOf(config) };
+    return { ...r, ...clockOf(config, this.env.platform) };
   }
 
   /** The EP a config's tail and baseline run on. */
@@ -375,12 +389,12 @@ export class HybridPipeline {
       ? boardLink.clockKind === 'simulated-line'
         ? modelled(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes on a simulated serial line (baud-rate pacing, not a real link)`)
         : measured(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes, measured here on the wall clock`)
-      : linkTimeMs(wireBytes, PCIE_GEN2_X4);
+      : this.env.platform.linkTimeMs(wireBytes);
     const table: ResultRow[] = [
       { name: 'FPGA head time (TX2+Cyclone 10 GX)', figure: modelled(fpgaMs, 'ms', `${head.cycles.total} cycles (exact, ${backend.kind} backend) / ${p.clockSource}`) },
       { name: 'FPGA head cycles', figure: modelled(head.cycles.total, 'cycles', `streaming pipeline of docs/datapath.md §9, first output at cycle ${head.cycles.firstOutput}`) },
       { name: 'feature map at the cut', figure: modelled(wireBytes, 'bytes', `${p.cut.shape.join('x')} values, ${formatName(head.format)}, packed 4 per 32-bit word as on the authors' PCIe link`) },
-      { name: head.link ? 'link time (board link)' : 'link time (PCIe Gen2 x4)', figure: link },
+      { name: head.link ? 'link time (board link)' : `link time (${this.env.platform.linkName})`, figure: link },
       { name: 'head on this machine', figure: measured(ms('run-head'), 'ms', `wall time of the ${backend.description} here (not the FPGA's time)`) },
       { name: 'transfer on this machine', figure: measured(ms('transfer'), 'ms', 'pack + unpack + dequantise, wall time here') },
       { name: `tail on this machine (${p.tail.ep})`, figure: measured(ms('run-tail'), 'ms', `onnxruntime-web ${p.tail.ep} EP on this machine — a different device from the paper's Jetson TX2`) },
