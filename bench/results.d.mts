@@ -1,4 +1,4 @@
 /** Write `result` to `<dir>/<bench>-<timestamp>.json` (atomically); returns the path. */
-export function writeResults(dir: string, bench: 'node' | 'chromium', result: unknown): string;
+export function writeResults(dir: string, bench: 'node' | 'chromium' | 'coldstart', result: unknown): string;
 /** Every result of `bench` in `dir`, oldest first, each with its file name. */
-export function readResults(dir: string, bench: 'node' | 'chromium'): ({ readonly file: string } & Record<string, unknown>)[];
+export function readResults(dir: string, bench: 'node' | 'chromium' | 'coldstart'): ({ readonly file: string } & Record<string, unknown>)[];
