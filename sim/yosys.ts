@@ -20,13 +20,13 @@ export interface SynthFigures {
   readonly registerBits: number;
   /** Multipliers left as multipliers: coarse $mul cells of the generated datapath (the library's constant address multiplications excluded); full MISTRAL_MUL* cells. */
   readonly dspMultipliers: number;
-  /** Memory bits kept as memories (coarse: $mem cells' width × size; full: altsyncram / MLAB bits unknown → 0). */
+  /** Memory bits kept as memories (coarse: $mem cells' width × size; full: 32 per MISTRAL_MLAB cell, M20K contents not counted). */
   readonly memoryBits: number;
   /** M20K blocks: coarse, from each memory's depth × width by the cheapest M20K aspect ratio (one block per read port); full: altsyncram cells. */
   readonly m20k: number;
   /** Other logic bits: coarse Σ output width of compare/mux/logic cells; full: MISTRAL_ALUT* (LUT) cells. */
   readonly logicBits: number;
-  /** ALM figure: max(ceil((adderBits + logicBits) / 2), ceil(registerBits / 4)) — two adder bits or two LUTs per ALM, four registers per ALM (a packing rule of thumb, not a placement). */
+  /** ALM figure: max(ceil((adderBits + logicBits) / 2), ceil(registerBits / 4)) (+ ceil(MLAB cells / 2) in the full pass: 20 cells of 32×1 per 10-ALM LAB) — two adder bits or two LUTs per ALM, four registers per ALM (a packing rule of thumb, not a placement). */
   readonly alms: number;
   /** Cell histogram (type → count). */
   readonly cells: Readonly<Record<string, number>>;
@@ -66,7 +66,7 @@ export function synthesize(files: readonly RtlFile[], opts: { readonly full?: bo
     if (r.status !== 0) throw new ToolFailedError(`yosys failed: ${(r.stderr || r.stdout || String(r.error)).slice(-2000)}`);
     const net = JSON.parse(readFileSync(join(dir, 'net.json'), 'utf8')) as { modules: Record<string, { cells: Record<string, JsonCell> }> };
     const cells: Record<string, number> = {};
-    let adderBits = 0, registerBits = 0, dsp = 0, memoryBits = 0, m20k = 0, logicBits = 0;
+    let adderBits = 0, registerBits = 0, dsp = 0, memoryBits = 0, m20k = 0, logicBits = 0, mlabCells = 0;
     for (const m of Object.values(net.modules)) {
       for (const c of Object.values(m.cells)) {
         cells[c.type] = (cells[c.type] ?? 0) + 1;
@@ -77,6 +77,7 @@ export function synthesize(files: readonly RtlFile[], opts: { readonly full?: bo
           else if (c.type.startsWith('MISTRAL_MUL')) dsp++;
           else if (c.type.startsWith('MISTRAL_ALUT') || c.type === 'MISTRAL_NOT') logicBits++;
           else if (c.type === 'altsyncram' || c.type.startsWith('MISTRAL_M20K')) m20k++;
+          else if (c.type === 'MISTRAL_MLAB') { memoryBits += 32; mlabCells++; } // 32×1 LUT-RAM cell, 20 per 10-ALM LAB
           continue;
         }
         if (c.type === '$add' || c.type === '$sub' || c.type === '$neg') adderBits += num(p.Y_WIDTH);
@@ -90,7 +91,7 @@ export function synthesize(files: readonly RtlFile[], opts: { readonly full?: bo
         else if (p.WIDTH !== undefined) logicBits += num(p.WIDTH);
       }
     }
-    const alms = Math.max(Math.ceil((adderBits + logicBits) / 2), Math.ceil(registerBits / 4));
+    const alms = Math.max(Math.ceil((adderBits + logicBits) / 2), Math.ceil(registerBits / 4)) + Math.ceil(mlabCells / 2);
     return { pass: opts.full ? 'full' : 'coarse', adderBits, registerBits, dspMultipliers: dsp, memoryBits, m20k, logicBits, alms, cells, seconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
