@@ -6,7 +6,7 @@ import { convLatency, convValues, packConv } from './conv';
 import { poolLatency, poolValues } from './pool';
 import { ADD_LATENCY, addValues } from './add';
 import { WIRE_LATENCY, wireValues } from './wire';
-import { ABI_VERSION } from './abi';
+import { ABI_VERSION, H_SCRATCH } from './abi';
 import {
   H_INPUT_STREAM, H_MAGIC, H_OUT_WRITTEN, H_NUM_LAYERS, H_NUM_STREAMS, H_OUTPUT_STREAM, H_STATUS_DETAIL, H_STATUS_LAYER,
   KIND_ADD, KIND_CONV, KIND_MAXPOOL, KIND_WIRE, L_DH, L_DW, L_IN0, L_IN1, L_KH, L_KW, L_KIND, L_LATENCY,
@@ -99,7 +99,7 @@ export function run(prog: usize): i32 {
         L, streamRec(prog, word(L, L_IN0)), outS,
         word(L, L_KH), word(L, L_KW), word(L, L_SH), word(L, L_SW),
         isConv ? word(L, L_DH) : 1, isConv ? word(L, L_DW) : 1,
-        word(L, L_PAD_T), word(L, L_PAD_L), latency,
+        word(L, L_PAD_T), word(L, L_PAD_L), latency, <usize>word(prog, H_SCRATCH),
       );
       if (st != STATUS_OK) return fail(prog, i, st, 1);
       continue;

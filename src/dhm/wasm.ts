@@ -337,6 +337,8 @@ class Emulator implements DhmEmulator {
         // pool.ts: the column-max row buffer (one input row, all channels, + SIMD slack), at the end of the scratch area
         if (layer.kind === 'maxpool') poolRowBytes = Math.max(poolRowBytes, info(layer.input).width * info(layer.input).channels * 4 + 32);
       }
+      // stream.ts windowStream: the column-max row of the data-valid record (one input row of cycles + SIMD slack)
+      if (layer.kind === 'conv' || layer.kind === 'maxpool') scratchBytes = Math.max(scratchBytes, info(layer.input).width * 4 + 32);
       layerPtrs.push(ptrs);
     }
     scratchBytes += poolRowBytes; // on top of the convs' scratch (pool.ts places its row buffer at the end)
