@@ -320,7 +320,7 @@ class Emulator implements DhmEmulator {
         ptrs.packed = alloc(pb);
         const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
         scratchBytes = Math.max(scratchBytes, fanIn * 8 + 16, 2 * align16(((fanIn + 1) >> 1) * 4 + 32) + 32);
-        if (dp === 'dot16-rows-simd') {
+        if (dp === 'dot16-rows-simd' || dp === 'depthwise-i32-simd') { // conv_rows16.ts / conv_dw32.ts's dw16 variant
           scratchBytes = Math.max(scratchBytes, this.ex.paddedImageBytes(inS.height, inS.width, inS.channels, layer.padTop, layer.padLeft, layer.padBottom, layer.padRight));
         }
       } else if (layer.kind === 'wire') {
