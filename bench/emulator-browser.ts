@@ -23,11 +23,15 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { transfer, wrap, type Remote } from 'comlink';
 import { createEmulator, type DhmEmulatorResult } from '../src/dhm/wasm';
+import { getModel } from '../src/models/registry';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
+import type { RgbFrame } from '../src/image/preprocess';
+import { decodeImageUrl } from '../www/image';
 import type { DhmProgram } from '../src/dhm/program';
 import type { BenchWorkerApi } from './emulator-bench.worker';
 import type { ModelId } from '../src/models/registry';
 import {
-  BENCH_MODELS, SAMPLE_IMAGES, buildFittingHeads, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
+  BENCH_MODELS, buildFittingHeads, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
   type ResultRow, type ScalingResult, type TimedHead,
 } from './heads';
 
@@ -107,12 +111,15 @@ async function main(): Promise<unknown> {
   ort.env.logLevel = 'error';
   const wasmBytes = await fetchBytes(WASM_URL);
   const emulator = await createEmulator(wasmBytes);
-  const images = await Promise.all(SAMPLE_IMAGES.map((f) => fetchBytes(`${MODELS_URL}images/${f}`)));
   const heads: TimedHead[] = [];
   const modelBytes = new Map<ModelId, Uint8Array>();
-  for (const model of BENCH_MODELS) modelBytes.set(model, await fetchBytes(MODELS_URL + modelPath(model)));
+  const frames = new Map<ModelId, readonly RgbFrame[]>();
+  for (const model of BENCH_MODELS) {
+    modelBytes.set(model, await fetchBytes(MODELS_URL + modelPath(model)));
+    frames.set(model, await loadCalibrationFrames(getModel(model).preprocessing, (img) => decodeImageUrl(MODELS_URL + img.file.path)));
+  }
   state.progress = 'setting up heads';
-  for (const b of buildFittingHeads((model) => modelBytes.get(model)!, images)) {
+  for (const b of buildFittingHeads((model) => modelBytes.get(model)!, (model) => frames.get(model)!)) {
     state.progress = `setting up ${b.label}`;
     const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     heads.push(timedHead(emulator, b, session, { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) }));

@@ -26,8 +26,10 @@ import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import * as ort from 'onnxruntime-web';
 import { createEmulator } from '../src/dhm/wasm';
+import { getModel } from '../src/models/registry';
+import { nodeCalibrationFrames } from '../cli/calibration';
 import {
-  SAMPLE_IMAGES, buildFittingHeads, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
+  buildFittingHeads, formatRow, formatScaling, measureScaling, modelPath, resultRow, timeRuns, timedHead,
   type ScalingResult, type TimedHead,
 } from './heads';
 import type { NodeBenchWorkerData } from './emulator-bench.node-worker';
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc; // with node --expose-gc: start every block from a collected heap
   const heads: TimedHead[] = [];
   const built = buildFittingHeads((model) => new Uint8Array(readFileSync(resolve(ROOT, 'models', modelPath(model)))),
-    SAMPLE_IMAGES.map((f) => readFileSync(resolve(ROOT, 'models/images', f))));
+    (model) => nodeCalibrationFrames(getModel(model).preprocessing));
   for (const b of built) {
     const session = await ort.InferenceSession.create(b.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     heads.push(timedHead(emulator, b, session, { [session.inputNames[0]!]: new ort.Tensor('float32', b.input.data, [...b.input.dims]) }));

@@ -10,8 +10,7 @@ import type { DhmProgram } from '../src/dhm/program';
 import type { DhmEmulator } from '../src/dhm/wasm';
 import { loadGraph, listCuts, splitAt, splitToOnnx } from '../src/graph/index';
 import { getModel, type ModelId } from '../src/models/registry';
-import { decodeBmp } from '../src/image/bmp';
-import { frameToTensor, toFrame } from '../src/image/preprocess';
+import { frameToTensor, type RgbFrame } from '../src/image/preprocess';
 import { modelSweepInput } from '../src/cost/reproduce';
 import { sweepNetwork } from '../src/cost/sweep';
 import { CYCLONE10GX_10CX220, JETSON_TX2, PCIE_GEN2_X4 } from '../src/cost/devices';
@@ -40,9 +39,6 @@ export function fittingCuts(model: ModelId, modelBytes: Uint8Array): FittingCut[
   const rows = sweepNetwork(net, { fpga: CYCLONE10GX_10CX220, gpu: JETSON_TX2, link: PCIE_GEN2_X4, bits: [BENCH_BITS], dspPolicy: 'dsp-largest-first', inputSource: 'host' });
   return rows.filter((r) => r.fits).map((r) => ({ model, cutIndex: r.cutIndex, tensor: r.tensor, limiting: r.limiting }));
 }
-
-/** The sample images used for calibration (the first one is the timed frame), relative to models/images/. */
-export const SAMPLE_IMAGES = ['cat.bmp', 'dragonfly.bmp'] as const;
 
 /** Path of a model's ONNX file relative to models/ (from src/models/registry). */
 export function modelPath(model: ModelId): string {
@@ -81,15 +77,14 @@ export interface BuiltHead {
 }
 
 /**
- * Build head `cutIndex` of `model` from its ONNX bytes and the sample images' bytes (in SAMPLE_IMAGES order): compile
- * it to a DhmProgram with the default {@link BENCH_BITS}-bit options calibrated on the images, and serialise the float
- * head for ORT.
+ * Build head `cutIndex` of `model` from its ONNX bytes and the model's calibration frames (the compiler's calibration
+ * set, src/dhm/calibration-set.ts, in its order; the first one, cat, is the timed frame): compile it to a DhmProgram
+ * with the default {@link BENCH_BITS}-bit options, as the pipeline does, and serialise the float head for ORT.
  */
-export function buildHead(model: ModelId, cutIndex: number, modelBytes: Uint8Array, imageBytes: readonly Uint8Array[]): BuiltHead {
+export function buildHead(model: ModelId, cutIndex: number, modelBytes: Uint8Array, frames: readonly RgbFrame[]): BuiltHead {
   const m = getModel(model);
   const g = loadGraph(modelBytes);
   const cuts = listCuts(g);
-  const frames = imageBytes.map((b, i) => toFrame(decodeBmp(b, SAMPLE_IMAGES[i] ?? `image${i}`), m.preprocessing));
   const { program } = compileHead(splitAt(g, cutIndex).head, {
     preprocessing: m.preprocessing, calibrationFrames: frames, report: false, modelId: model, cutIndex, bits: BENCH_BITS, weightBits: BENCH_BITS,
   });
@@ -102,10 +97,11 @@ export function buildHead(model: ModelId, cutIndex: number, modelBytes: Uint8Arr
 }
 
 /** Every fitting head of every benchmarked network, built (see {@link fittingCuts}, {@link buildHead}). */
-export function buildFittingHeads(modelBytes: (model: ModelId) => Uint8Array, imageBytes: readonly Uint8Array[]): BuiltHead[] {
+export function buildFittingHeads(modelBytes: (model: ModelId) => Uint8Array, calibration: (model: ModelId) => readonly RgbFrame[]): BuiltHead[] {
   return BENCH_MODELS.flatMap((model) => {
     const bytes = modelBytes(model);
-    return fittingCuts(model, bytes).map((c) => buildHead(model, c.cutIndex, bytes, imageBytes));
+    const frames = calibration(model);
+    return fittingCuts(model, bytes).map((c) => buildHead(model, c.cutIndex, bytes, frames));
   });
 }
 

@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import type { PipelineEnv } from '../src/pipeline/pipeline';
-import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
-import { decodeImageFile } from './image';
+import type { ModelEntry } from '../src/models/registry';
+import type { RgbFrame } from '../src/image/preprocess';
+import { nodeCalibrationFrames } from './calibration';
 import { MODELS_ROOT, ModelNotFoundError } from './paths';
 
 /** A PipelineEnv for Node. The tail runs on the wasm EP (Node has no WebGPU); `threads` wasm threads (default 1). */
@@ -26,7 +26,7 @@ export function nodePipelineEnv(threads = 1): PipelineEnv {
     async calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        f = Object.values(SAMPLE_IMAGES).map((img) => toFrame(decodeImageFile(join(MODELS_ROOT, img.path)), model.preprocessing));
+        f = nodeCalibrationFrames(model.preprocessing);
         frames.set(model.preprocessing, f);
       }
       return f;

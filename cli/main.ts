@@ -14,9 +14,11 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   emulate: { summary: 'run a DHM head on an image (reference|wasm): shape, format, sha256, cycles', load: () => import('./commands/emulate') },
   reproduce: { summary: 'reproduce the paper with the cost models: cuts × bit widths → report.md, CSV, JSON, SVG', load: () => import('./commands/reproduce') },
   golden: { summary: 'write golden vectors (input frames, expected outputs, cycles) for a board testbench', load: () => import('./commands/golden') },
+  'board-rtl': { summary: 'write the board design (head + UART protocol endpoint) and a Quartus project for the Cyclone 10 GX kit', load: () => import('./commands/board-rtl') },
   'serial-selftest': { summary: 'run the board-link fault list against the simulated board', load: () => import('./commands/serial-selftest') },
   rtl: { summary: 'write the synthesizable Verilog of a DHM head (+ Quartus skeleton)', load: () => import('./commands/rtl') },
   cosim: { summary: 'co-simulate the head RTL in Verilator against the reference and the emulator, bit- and cycle-exact', load: () => import('./commands/cosim') },
+  synth: { summary: 'run yosys on the head RTL (coarse, or --full synth_intel_alm) beside the resource model', load: () => import('./commands/synth') },
   classify: { summary: 'classify an image with the hybrid system and the GPU-only baseline', load: () => import('./commands/classify') },
 };
 

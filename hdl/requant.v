@@ -9,12 +9,12 @@ module requant #(
   parameter ONE = 0,
   parameter OUT_BITS = 8,
   parameter OUT_SIGNED = 1,
-  parameter OVF = 0
+  parameter OVF = 0,
+  parameter EW = 42      // internal width: holds in, SIX, ONE and the output range with a sign bit (the generator sizes it)
 ) (
   input  wire signed [IN_W-1:0] in,
   output wire [OUT_BITS-1:0] out
 );
-  localparam integer EW = (IN_W > 40 ? IN_W : 40) + 2;
   wire signed [EW-1:0] v = in;
   wire signed [EW-1:0] zero = 0;
   wire signed [EW-1:0] six = SIX;

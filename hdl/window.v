@@ -16,7 +16,8 @@ module window #(
   parameter DH = 1, parameter DW = 1,    // dilations
   parameter PT = 0, parameter PL = 0,    // top / left padding
   parameter ROWS = 1,                    // rows kept in the line buffer
-  parameter SB = 1, parameter CB = 1     // bits of a slot / column index
+  parameter SB = 1, parameter CB = 1,    // bits of a slot / column index
+  parameter PW = 20                      // bits of the signed row/column counters (the generator sizes them)
 ) (
   input  wire clk, input wire rst, input wire ce, input wire restart,
   input  wire in_valid,
@@ -28,29 +29,29 @@ module window #(
   localparam NT = KH * KW;
   localparam integer BSLOT0 = (ROWS - (PT % ROWS)) % ROWS;
   // input position (next pixel to arrive) and its line-buffer slot
-  reg signed [19:0] cur_row_r, cur_col_r;
+  reg signed [PW-1:0] cur_row_r, cur_col_r;
   reg [SB-1:0] wr_slot_r;
-  wire signed [19:0] cur_row = restart ? 20'sd0 : cur_row_r;
-  wire signed [19:0] cur_col = restart ? 20'sd0 : cur_col_r;
+  wire signed [PW-1:0] cur_row = restart ? {PW{1'b0}} : cur_row_r;
+  wire signed [PW-1:0] cur_col = restart ? {PW{1'b0}} : cur_col_r;
   wire [SB-1:0] wr_slot = restart ? {SB{1'b0}} : wr_slot_r;
   // output position: window origin (oy*SH - PT, ox*SW - PL) and its slot
-  reg signed [19:0] brow_r, bcol_r;
-  reg [15:0] oy_r, ox_r;
+  reg signed [PW-1:0] brow_r, bcol_r;
+  reg [PW-1:0] oy_r, ox_r;
   reg [SB-1:0] bslot_r;
   reg done_r;
-  wire signed [19:0] brow = restart ? -PT : brow_r;
-  wire signed [19:0] bcol = restart ? -PL : bcol_r;
-  wire [15:0] oy = restart ? 16'd0 : oy_r;
-  wire [15:0] ox = restart ? 16'd0 : ox_r;
+  wire signed [PW-1:0] brow = restart ? -PT : brow_r;
+  wire signed [PW-1:0] bcol = restart ? -PL : bcol_r;
+  wire [PW-1:0] oy = restart ? {PW{1'b0}} : oy_r;
+  wire [PW-1:0] ox = restart ? {PW{1'b0}} : ox_r;
   wire [SB-1:0] bslot = restart ? BSLOT0[SB-1:0] : bslot_r;
   wire done = restart ? 1'b0 : done_r;
   // last in-image tap of the window (largest row, then largest column), docs/datapath.md §9
-  wire signed [19:0] rspan = (IN_H - 1) - brow;
-  wire signed [19:0] cspan = (IN_W - 1) - bcol;
-  wire signed [19:0] rq = rspan / DH;
-  wire signed [19:0] cq = cspan / DW;
-  wire signed [19:0] last_row = brow + DH * ((rq < KH - 1) ? rq : KH - 1);
-  wire signed [19:0] last_col = bcol + DW * ((cq < KW - 1) ? cq : KW - 1);
+  wire signed [PW-1:0] rspan = (IN_H - 1) - brow;
+  wire signed [PW-1:0] cspan = (IN_W - 1) - bcol;
+  wire signed [PW-1:0] rq = rspan / DH;
+  wire signed [PW-1:0] cq = cspan / DW;
+  wire signed [PW-1:0] last_row = brow + DH * ((rq < KH - 1) ? rq : KH - 1);
+  wire signed [PW-1:0] last_col = bcol + DW * ((cq < KW - 1) ? cq : KW - 1);
   wire arrived = (cur_row > last_row) || (cur_row == last_row && cur_col > last_col)
                || (in_valid && cur_row == last_row && cur_col == last_col);
   assign issue = !done && arrived;
@@ -62,8 +63,8 @@ module window #(
     localparam integer KY = t / KW;
     localparam integer KX = t % KW;
     localparam integer DROW = (KY * DH) % ROWS;
-    wire signed [19:0] r = brow + KY * DH;
-    wire signed [19:0] c = bcol + KX * DW;
+    wire signed [PW-1:0] r = brow + KY * DH;
+    wire signed [PW-1:0] c = bcol + KX * DW;
     assign tap_ok[t] = (r >= 0) && (r < IN_H) && (c >= 0) && (c < IN_W);
     wire [SB:0] s1 = {1'b0, bslot} + DROW;
     wire [SB:0] s2 = (s1 >= ROWS) ? s1 - ROWS : s1;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Serve the built demo (dist/) and the provisioned models (models/ at /models/) on 127.0.0.1 with the
+ * Serve the built demo (dist/), the provisioned models (models/ at /models/) and docs/ (at /docs/) on 127.0.0.1 with the
  * cross-origin isolation headers onnxruntime-web needs for wasm threads.
  * Usage: node scripts/serve.mjs [--port N]   (or PORT=N; default 8080)
  *
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 export const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
   '.json': 'application/json', '.wasm': 'application/wasm', '.map': 'application/json', '.svg': 'image/svg+xml',
-  '.txt': 'text/plain; charset=utf-8', '.bmp': 'image/bmp', '.jpg': 'image/jpeg', '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8', '.bmp': 'image/bmp', '.jpg': 'image/jpeg', '.png': 'image/png',
   '.onnx': 'application/octet-stream', '.npy': 'application/octet-stream', '.webmanifest': 'application/manifest+json',
 };
 
@@ -77,7 +77,7 @@ if (isMain) {
     process.exit(1);
   }
   if (!existsSync(models)) console.warn(`serve: ${models} does not exist; run \`npm run models\` or the page will have no models`);
-  startServer({ root: dist, mounts: { '/models/': models }, port }).then(
+  startServer({ root: dist, mounts: { '/models/': models, '/docs/': join(root, 'docs') }, port }).then(
     () => console.log(`hybrid-dhm demo: http://127.0.0.1:${port}/  (serving ${dist}, models from ${models}; Ctrl-C to stop)`),
     (e) => {
       console.error(`serve: cannot listen on 127.0.0.1:${port}: ${e.message} (choose another with --port N or PORT=N)`);

@@ -5,13 +5,22 @@
  * back. Errors reach the caller as comlink-serialised Errors (name and message kept,
  * e.g. `QuantizeError`).
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantReport } from '../src/dhm/quantize';
 import { lowerHead } from '../src/dhm/float';
 import type { DhmProgram } from '../src/dhm/program';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
+import type { Preprocessing } from '../src/models/registry';
+import { decodeImageUrl } from './decode-image';
 import type { Graph } from '../src/graph/types';
 
 const api = {
+  /** The calibration set (src/dhm/calibration-set.ts) for `preprocessing`, its images fetched from `modelsBase` (absolute URL) and decoded here. */
+  async frames(modelsBase: string, preprocessing: Preprocessing): Promise<RgbFrame[]> {
+    const frames = await loadCalibrationFrames(preprocessing, (img) => decodeImageUrl(new URL(img.file.path, modelsBase).href));
+    return transfer(frames, frames.map((f) => f.data.buffer as ArrayBuffer));
+  },
   /** Quantise `head` (NCHW float graph of the layers before the cut) into a DHM program plus its calibration report. */
   compile(head: Graph, options: CompileOptions): Pick<CompileResult, 'program' | 'report'> {
     const { program, report } = compileHead(head, options);

@@ -1,6 +1,6 @@
 /**
  * The page's "accuracy per bit width" panel: for the current model and cut, measures here the top-1 agreement of the
- * quantised hybrid (head on the page's emulator backend, tail on the page's ORT EP) with the float model at 4–8 bits,
+ * quantised hybrid (head on the page's emulator backend, tail on the page's ORT EP) with the float model at 4, 6 and 8 bits,
  * on the four sample images in two folds (calibration images disjoint from evaluation images) — the same code as
  * `hybrid-dhm reproduce --accuracy` (src/pipeline/accuracy.ts). The compiler runs on the main thread here (a few
  * seconds per bit width for early cuts).
@@ -21,7 +21,7 @@ export interface AccuracyPanelDeps {
 }
 
 /** Bit widths the panel measures. */
-export const PANEL_BITS: readonly number[] = [4, 5, 6, 7, 8];
+export const PANEL_BITS: readonly number[] = [4, 6, 8];
 
 function render(out: HTMLElement, r: AccuracyResult): void {
   const folds = r.folds.map((f) => `calibrate on ${f.calibration.join(', ')} → evaluate on ${f.evaluation.join(', ')}`).join('; ');
@@ -34,7 +34,7 @@ function render(out: HTMLElement, r: AccuracyResult): void {
 
 /** Add the panel (a section with a button and a result area) at the end of `root`. */
 export function mountAccuracyPanel(root: HTMLElement, deps: AccuracyPanelDeps): void {
-  const btn = h('button', { type: 'button', id: 'accuracy-btn' }, 'Measure accuracy per bit width (4–8 bits)');
+  const btn = h('button', { type: 'button', id: 'accuracy-btn' }, 'Measure accuracy per bit width (4, 6, 8 bits)');
   const status = h('p', { id: 'accuracy-status', role: 'status', 'aria-live': 'polite' }, '');
   const out = h('div', { id: 'accuracy-result' });
   root.append(h('section', { id: 'accuracy', 'aria-labelledby': 'accuracy-h' },

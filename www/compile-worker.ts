@@ -7,6 +7,8 @@
 import type { CompileWorkerApi } from '../workers/compile.worker';
 import type { CompileOptions, CompileResult, QuantReport } from '../src/dhm/quantize';
 import type { DhmProgram } from '../src/dhm/program';
+import type { RgbFrame } from '../src/image/preprocess';
+import type { Preprocessing } from '../src/models/registry';
 import type { Graph } from '../src/graph/types';
 import { managedWorker } from './managed-worker';
 
@@ -24,6 +26,8 @@ export interface WorkerCompiler {
   compile(head: Graph, options: CompileOptions, signal?: AbortSignal): Promise<Pick<CompileResult, 'program' | 'report'>>;
   /** The per-tensor calibration report of `program` (compiled from `head` with `options`), in the worker. */
   report(head: Graph, options: CompileOptions, program: DhmProgram, signal?: AbortSignal): Promise<QuantReport>;
+  /** The calibration set for `preprocessing`, its images fetched from `modelsBase` (absolute URL), decoded and prepared in the worker. */
+  frames(modelsBase: string, preprocessing: Preprocessing, signal?: AbortSignal): Promise<RgbFrame[]>;
   /** Workers started so far. */
   readonly workersStarted: number;
   /** Terminate the worker (a later compile starts a new one). */
@@ -35,6 +39,7 @@ export function workerCompiler(workerUrl: string | URL = 'workers/compile.worker
   const w = managedWorker<CompileWorkerApi>({ url: new URL(workerUrl, location.href), name: 'dhm-compiler', errorType: CompileWorkerError });
   return {
     compile: (head, options, signal) => w.call((api) => api.compile(head, options), signal),
+    frames: (modelsBase, preprocessing, signal) => w.call((api) => api.frames(modelsBase, preprocessing), signal),
     report: (head, options, program, signal) => w.call((api) => api.report(head, options, program), signal),
     get workersStarted() {
       return w.started;

@@ -4,7 +4,7 @@
  * the chosen EP) against the GPU-only baseline on the same EP, or continuously in live mode.
  *
  * This file only boots the page: it detects the browser's capabilities, chooses the tail's EP (www/tail-choice.ts),
- * loads that EP's onnxruntime-web build (www/ort-loader.ts), and wires the panels of www/panels/ around the one state
+ * starts that EP's onnxruntime-web build in a worker (www/ort-worker.ts), and wires the panels of www/panels/ around the one state
  * object of www/state.ts:
  *   status (status line, progress, errors) · capabilities · inputs (controls, image) · estimates (worker) ·
  *   run (Run / Cancel, backends) · result · live.
@@ -13,7 +13,8 @@
 import { detectCapabilities } from './capabilities';
 import { browserPipelineEnv, fetchWithProgress } from './platform';
 import { enableOffline, keepForOffline } from './offline';
-import { loadOrt, ortWasmUrl } from './ort-loader';
+import { ortWasmUrl } from './ort-loader';
+import { ortInWorker } from './ort-worker';
 import { chooseTailEp, TAIL_PARAM } from './tail-choice';
 import { longTaskMonitor } from './long-tasks';
 import { estimatesClient } from './estimates-client';
@@ -60,14 +61,15 @@ function threadsFromUrl(): number | undefined {
 }
 const threads = threadsFromUrl();
 
-// onnxruntime-web: the module of the tail EP's build now (small); its .wasm prefetched with visible progress.
-const ort = await loadOrt(tail.ep, threads !== undefined ? { threads } : {});
-const ortReady = fetchWithProgress(ortWasmUrl(tail.ep), 'onnxruntime-web runtime', status.onDownload)
-  .then((bytes) => { ort.env.wasm.wasmBinary = bytes; })
-  .catch((e: Error) => {
-    // Not fatal: ORT fetches the file itself at session creation.
-    status.message(`Could not prefetch the onnxruntime-web runtime (${e.message}); it will be fetched when the first session is created.`);
-  });
+// onnxruntime-web: the tail EP's build, in its own worker (www/ort-worker.ts), started once its .wasm is prefetched
+// with visible progress.
+const ortWasm = fetchWithProgress(ortWasmUrl(tail.ep), 'onnxruntime-web runtime', status.onDownload).catch((e: Error) => {
+  // Not fatal: ORT fetches the file itself when it starts.
+  status.message(`Could not prefetch the onnxruntime-web runtime (${e.message}); it will be fetched when the first session is created.`);
+  return null;
+});
+const ort = ortInWorker(tail.ep, { wasmBinary: ortWasm, ...(threads !== undefined ? { threads } : {}) });
+const ortReady = ortWasm;
 
 const baseEnv = { ...browserPipelineEnv({ ort, tailEp: tail.ep, onProgress: status.onDownload }), ortReady };
 const fileCache = new Map<string, Promise<Uint8Array>>();
@@ -110,13 +112,13 @@ $('clock').addEventListener('input', estimates.schedule);
 
 status.set('Loading the network and the sample image…', 'loading');
 await Promise.all([inputs.useSample('cat'), estimates.selectNetwork()]);
-// Off the first run's critical path, once the page is usable: the emulator worker and the calibration images.
+// The accuracy-per-bit-width panel (issue 15, www/accuracy.ts): measured on demand (its button).
 mountAccuracyPanel($('app'), {
   env, backend: () => backends.get('emulator'), model: () => inputs.config().modelId, cut: () => inputs.config().cut ?? 0,
   images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
 });
+// Off the first run's critical path, once the page is usable: the emulator worker.
 void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
-
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };

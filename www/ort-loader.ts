@@ -1,11 +1,10 @@
 /**
- * Loading onnxruntime-web for the tail's EP. The page loads one ORT build per visit, chosen by the EP:
+ * The two onnxruntime-web builds, one per tail EP (the page loads one per visit, in its ORT worker: www/ort-worker.ts):
  * - 'webgpu': `ort.webgpu.bundle.min.mjs` (WebGPU EP + wasm; its .wasm is the 27 MB asyncify build);
  * - 'wasm':   `ort.wasm.bundle.min.mjs` (wasm EP only; 14 MB .wasm, faster to start and per run — measured in
- *             shared/notes/browser-recipes.md), with ORT's proxy option: the whole runtime, session creation included,
- *             runs in ORT's own worker, so the page's main thread never waits for it.
- * ORT's proxy does not support the WebGPU EP (ORT 1.30), so with 'webgpu' ORT runs on the main thread (its GPU work
- * is asynchronous; session creation is not). Switching the EP reloads the page (one ORT runtime per page).
+ *             shared/notes/browser-recipes.md).
+ * `loadOrt` imports a build on the calling thread, as a plain onnxruntime-web page does (the cold-start benchmark's bare
+ * page), with ORT's own proxy option for wasm (ORT 1.30's proxy does not support the WebGPU EP).
  */
 import type { Ort, TailEp } from '../src/pipeline/tail';
 
@@ -19,7 +18,10 @@ export const ORT_FILES: Readonly<Record<TailEp, { readonly module: string; reado
 export interface OrtLoadOptions {
   /** URL of the folder holding the ORT files (default `ort/` relative to the page; tests use node_modules). */
   readonly base?: string;
-  /** wasm threads (default: up to 4 when cross-origin isolated, else 1). */
+  /**
+   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
+   * the other cores are left to the emulator and compile workers).
+   */
   readonly threads?: number;
   /** Run ORT in its proxy worker (wasm EP only; default true for 'wasm'). */
   readonly proxy?: boolean;
@@ -44,7 +46,7 @@ export async function loadOrt(ep: TailEp, opts: OrtLoadOptions = {}): Promise<Or
   }
   ort.env.wasm.wasmPaths = { wasm: new URL(ORT_FILES[ep].wasm, base).href };
   if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
-  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1);
+  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
   ort.env.wasm.proxy = ep === 'wasm' && (opts.proxy ?? true);
   // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
   ort.env.logLevel = 'warning';

@@ -1,21 +1,27 @@
 /**
  * The pipeline's platform adapter for the browser: models fetched from the server's /models/ folder, onnxruntime-web
- * (the build of the tail's EP, loaded by www/ort-loader.ts; WebGPU falls back to wasm visibly), and the calibration
- * set made from the shared sample images.
+ * (the build of the tail's EP, in the page's ORT worker: www/ort-worker.ts; WebGPU falls back to wasm visibly), and the
+ * calibration set (src/dhm/calibration-set.ts) decoded and prepared in the compile worker.
  */
 import type { PipelineEnv } from '../src/pipeline/pipeline';
 import type { Ort, TailEp } from '../src/pipeline/tail';
-import { SAMPLE_IMAGES, type ModelEntry } from '../src/models/registry';
-import { toFrame, type RgbFrame } from '../src/image/preprocess';
+import type { ModelEntry } from '../src/models/registry';
+import type { RgbFrame } from '../src/image/preprocess';
+import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
-  /** onnxruntime-web, loaded and configured (www/ort-loader.ts's loadOrt). */
+  /** onnxruntime-web, loaded and configured (www/ort-worker.ts's ortInWorker, or www/ort-loader.ts's loadOrt). */
   readonly ort: Ort;
   /** The default EP of the tail and the GPU-only baseline. */
   readonly tailEp: TailEp;
+  /**
+   * Whether ORT's placement log reaches this thread's `console` (default true: ORT on this thread, or in the page's ORT
+   * worker, which forwards it); false for ORT's own proxy worker, whose log cannot be read here.
+   */
+  readonly checkPlacement?: boolean;
   /** URL prefix of the provisioned models folder (default: `models/` relative to the page). */
   readonly modelsBase?: string;
   /**
@@ -79,14 +85,14 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     } satisfies Pick<PipelineEnv, 'compileHead' | 'quantReport'> : {}),
     ort: opts.ort,
     tailEp: opts.tailEp,
-    // ORT's placement log is read from `console` on this thread: with the WebGPU build (main thread). On the wasm EP
-    // every node runs on the CPU EP by construction, and ORT runs in its proxy worker whose log the page cannot read.
-    checkPlacement: opts.tailEp === 'webgpu',
+    // ORT's placement log is read from `console` on this thread (www/ort-worker.ts writes the worker's lines here).
+    checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {
-        f = Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(base + img.path), model.preprocessing)));
+        // decoded and resized in the compile worker when there is one (a few hundred ms of pixel work off this thread)
+        f = compiler ? compiler.frames(new URL(base, location.href).href, model.preprocessing) : loadCalibrationFrames(model.preprocessing, (img) => decodeImageUrl(base + img.file.path));
         frames.set(model.preprocessing, f);
         f.catch(() => frames.delete(model.preprocessing));
       }

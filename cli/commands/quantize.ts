@@ -6,14 +6,13 @@
  * recipe) and prints the per-tensor report: observed float range, chosen format, fraction clipped, SQNR vs float.
  * `--json`: { model, cut, tensor, options, output: {shape, format}, layers, tensors: [...report rows] }.
  */
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseArgs, flagInt, flagNumber, flagChoice, UsageError, type ParsedArgs } from '../args';
-import { decodeImageFile } from '../image';
-import { MODELS_ROOT, resolveModel } from '../paths';
+import { resolveModel } from '../paths';
+import { nodeCalibrationFrames } from '../calibration';
 import { loadGraph, splitAt } from '../../src/graph/index';
-import { SAMPLE_IMAGES, type ModelEntry } from '../../src/models/registry';
-import { toFrame } from '../../src/image/preprocess';
+import type { ModelEntry } from '../../src/models/registry';
+import { CALIBRATION_IMAGES } from '../../src/dhm/calibration-set';
 import { compileHead, formatReport, type CompileResult, type QuantOptions } from '../../src/dhm/quantize';
 import { OVERFLOWS, ROUNDINGS, WEIGHT_QUANT_MODES, formatName } from '../../src/dhm/program';
 
@@ -47,7 +46,7 @@ export function compileModelHead(modelArg: string, cut: number, options: Partial
   if (!entry.float) throw new UsageError(`model '${entry.id}' is an int8 reference model; the DHM compiler needs a float model`);
   const g = loadGraph(new Uint8Array(readFileSync(path)), path);
   const s = splitAt(g, cut);
-  const frames = Object.values(SAMPLE_IMAGES).map((img) => toFrame(decodeImageFile(join(MODELS_ROOT, img.path)), entry.preprocessing));
+  const frames = nodeCalibrationFrames(entry.preprocessing);
   const r = compileHead(s.head, { ...options, preprocessing: entry.preprocessing, calibrationFrames: frames, modelId: entry.id, cutIndex: cut, report });
   return { ...r, entry, tensor: s.cut.tensor, tail: s.tail };
 }
@@ -66,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   const shape = [1, out.channels, out.height, out.width];
   if (a.flags.has('json')) {
     console.log(JSON.stringify({
-      model: r.entry.id, cut, tensor: r.tensor, options: r.options, calibration: Object.keys(SAMPLE_IMAGES).map((k) => `${k} (sample image)`),
+      model: r.entry.id, cut, tensor: r.tensor, options: r.options, calibration: CALIBRATION_IMAGES.map((k) => `${k} (sample image)`),
       output: { shape, format: formatName(out.format) }, layers: r.program.layers.length,
       tensors: r.report.map((t) => ({ ...t, sqnrDb: Number.isFinite(t.sqnrDb) ? t.sqnrDb : null })),
     }, null, 1));
@@ -75,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   const o = r.options;
   console.log(`${r.entry.title} — DHM head at cut ${cut} (output tensor ${r.tensor}, NCHW ${shape.join('x')}, ${formatName(out.format)}), ${r.program.layers.length} layers`);
   console.log(`options: ${o.bits}-bit activations, ${o.weightBits}-bit weights (${o.weightQuant}${o.perChannel ? ', per channel' : ', per layer'}), rounding ${o.rounding}, overflow ${o.overflow}, range rule ${o.range}${o.range === 'percentile' ? ` p${o.percentile}` : ''}`);
-  console.log(`calibration and report frames: the ${Object.keys(SAMPLE_IMAGES).length} sample images (${Object.keys(SAMPLE_IMAGES).join(', ')}); SQNR is measured (reference executor vs float64 evaluation of the head)`);
+  console.log(`calibration and report frames: the ${CALIBRATION_IMAGES.length} sample images of the calibration set (${CALIBRATION_IMAGES.join(', ')}); SQNR is measured (reference executor vs float64 evaluation of the head)`);
   console.log(formatReport(r.report));
   return 0;
 }

@@ -16,8 +16,8 @@ import { flagChoice, flagInt, flagNumber, flagString, parseArgs, UsageError } fr
 import { DIST_ROOT, MODELS_ROOT, resolveModel } from '../paths';
 import { PAPER_MODELS, SAMPLE_IMAGES, type ModelId } from '../../src/models/registry';
 import type { IdlePower } from '../../src/cost/sweep';
-import { toFrame } from '../../src/image/preprocess';
 import { decodeImageFile } from '../image';
+import { nodeCalibrationFrames } from '../calibration';
 import { CYCLONE10GX_10CX220, PCIE_GEN2_X4, webSerialLink } from '../../src/cost/devices';
 import { constant } from '../../src/provenance/provenance';
 import { reproduce, type ProgramSource, type ReproduceModel } from '../../src/cost/reproduce';
@@ -35,9 +35,10 @@ export const USAGE = `usage: hybrid-dhm reproduce [--out DIR] [--scenario NAME[,
                            [--idle-power excluded|included] [--clock-mhz N] [--link pcie|serial] [--baud N]
                            [--synth FILE] [--accuracy] [--accuracy-bits 4,6,8] [--accuracy-folds N] [--images PATH,…]
   --scenario NAME        ${SCENARIO_NAMES.join(', ')} (default: all)
-  --programs structural  heads lowered with the compiler's weight rule, no calibration (default; < 10 s)
-  --programs compiler    heads from the DHM compiler calibrated on models/images/cat.bmp (exact biases; slower)
-  --synth FILE           open-synthesis figures (JSON array of {design, tool, alms?, modelAlms?, …}) shown beside the model
+  --programs structural  heads from the DHM compiler in estimate mode, no calibration (default; < 10 s)
+  --programs compiler    heads from the DHM compiler calibrated on the calibration set, as the pipeline runs them (slower)
+  --synth FILE           open-synthesis figures beside the model: the output of 'hybrid-dhm synth <model> --cut N --json'
+                         (one object or an array of them), or records {design, tool, alms?, modelAlms?, …}
   --accuracy             measure top-1 agreement of the quantised hybrid with float (every fitting cut of the
                          primary scenario at the accuracy bit widths; sample images, calibration ⟂ evaluation)
   --images PATH,…        more images for --accuracy (files, or folders of .bmp/.jpg/.png), e.g. the CC0 and
@@ -164,8 +165,8 @@ export async function run(argv: string[]): Promise<number> {
     const { path, entry } = resolveModel(id);
     if (!entry) throw new UsageError(`--models takes registry ids (the report needs the preprocessing recipe), got '${id}'`);
     if (!entry.float || entry.input.layout !== 'NCHW') throw new UsageError(`model '${id}' is not a float NCHW model the DHM head supports`);
-    const calibrationFrame = programs === 'compiler' ? toFrame(decodeImageFile(join(MODELS_ROOT, SAMPLE_IMAGES.cat.path)), entry.preprocessing).data : undefined;
-    return { entry, bytes: new Uint8Array(readFileSync(path)), ...(calibrationFrame ? { calibrationFrame } : {}) };
+    const calibrationFrames = programs === 'compiler' ? nodeCalibrationFrames(entry.preprocessing).map((f) => f.data) : undefined;
+    return { entry, bytes: new Uint8Array(readFileSync(path)), ...(calibrationFrames ? { calibrationFrames } : {}) };
   });
   const opts = { bits, dspPolicy, idlePower, fpga, link, programs, openSynthesis, ...(scenarios ? { scenarios } : {}) };
   let res = reproduce(models, opts);

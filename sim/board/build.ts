@@ -12,9 +12,16 @@ import { fileURLToPath } from 'node:url';
 import type { DhmProgram } from '../../src/dhm/program';
 import { BOARD_HDL_FILES, boardParams, boardWrapperVerilog, type BoardDesignOptions, type BoardParams } from '../../src/rtl/board';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** Repository root. */
-export const REPO_ROOT = resolve(HERE, '../..');
+/** Repository root: the first folder up from this module (sim/board/, or dist/ when bundled) holding hdl/board/. */
+export const REPO_ROOT = ((): string => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'hdl/board')) && existsSync(join(d, 'package.json'))) return d;
+    d = resolve(d, '..');
+  }
+  throw new Error(`cannot find the repository root (a folder with hdl/board/) above ${fileURLToPath(import.meta.url)}`);
+})();
+const HERE = join(REPO_ROOT, 'sim/board');
 /** hdl/board/ */
 export const BOARD_HDL_DIR = join(REPO_ROOT, 'hdl/board');
 

@@ -85,6 +85,8 @@ export class RtlBoard {
       });
       this.proc.on('exit', (code, sig) => {
         this.exitError = new Error(`RTL board simulation ${sim.binPath} exited (code ${code}, signal ${sig})${stderr ? `: ${stderr}` : ''}`);
+        // the board is gone: say so (the host only sees a silent line and times out)
+        if (!this.stopped) process.stderr.write(`${this.exitError.message}\n`);
         reject(this.exitError);
         const c = this.current;
         this.current = null;

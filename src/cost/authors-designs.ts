@@ -106,21 +106,49 @@ export function compareAuthorsDesigns(dev: FpgaProfile): AuthorsComparison[] {
 }
 
 /**
- * Open-synthesis figures (measured here by yosys) that the report shows beside the model, read from a JSON file
- * the synthesis command writes: an array of these records (extra fields ignored).
+ * Open-synthesis figures (measured here by yosys) that the report shows beside the model. Read from JSON: either
+ * records of this shape, or the output of `hybrid-dhm synth <model> --cut N --json` (one object, or an array of
+ * them: `{ model?, cut, pass, rows: [{ figure, synthesis, model }] }`), converted by {@link parseOpenSynthesis}.
  */
 export interface OpenSynthesisFigure {
-  /** What was synthesised, e.g. `squeezenet1.1 cut 0 8-bit`. */
+  /** What was synthesised, e.g. `squeezenet1.1 cut 0`. */
   readonly design: string;
-  /** Tool and pass, e.g. `yosys 0.23 synth_intel_alm -family cyclone10gx`. */
+  /** Tool and pass, e.g. `yosys synth_intel_alm -family cyclone10gx`. */
   readonly tool: string;
-  /** ALM figure from synthesis (say how it is derived in `note`). */
+  /** ALM figure from synthesis (how it is derived: the synth command's docs). */
   readonly alms?: number;
   /** The project's model for the same design. */
   readonly modelAlms?: number;
   readonly registers?: number;
   readonly modelRegisters?: number;
+  readonly adderBits?: number;
+  readonly modelAdderBits?: number;
   readonly note?: string;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** One `hybrid-dhm synth --json` object → a figure record (null when `x` is not of that shape). */
+function fromSynthJson(x: Record<string, unknown>, file: string, i: number): OpenSynthesisFigure | null {
+  if (!Array.isArray(x.rows) || typeof x.pass !== 'string') return null;
+  const rows = x.rows as { figure?: unknown; synthesis?: unknown; model?: unknown }[];
+  const get = (name: string): { s?: number; m?: number } => {
+    const r = rows.find((y) => y.figure === name);
+    return { s: num(r?.synthesis), m: num(r?.model) };
+  };
+  const alms = get('ALMs');
+  const regs = get('registers');
+  const add = get('adder bits');
+  if (alms.s === undefined) throw new RangeError(`open-synthesis figures: ${file} record ${i} has no numeric 'ALMs' row`);
+  const model = typeof x.model === 'string' ? x.model : 'head';
+  return {
+    design: `${model} cut ${num(x.cut) ?? '?'}`,
+    tool: `yosys ${x.pass === 'full' ? 'synth_intel_alm -family cyclone10gx' : 'coarse pass'}`,
+    alms: alms.s, ...(alms.m !== undefined ? { modelAlms: alms.m } : {}),
+    ...(regs.s !== undefined ? { registers: regs.s } : {}), ...(regs.m !== undefined ? { modelRegisters: regs.m } : {}),
+    ...(add.s !== undefined ? { adderBits: add.s } : {}), ...(add.m !== undefined ? { modelAdderBits: add.m } : {}),
+    note: `hybrid-dhm synth --json${typeof x.modelPolicy === 'string' ? `, model policy ${x.modelPolicy}` : ''}`,
+  };
 }
 
 /** Parse the open-synthesis JSON; throws a RangeError naming the file and the bad record. */
@@ -131,13 +159,17 @@ export function parseOpenSynthesis(text: string, file: string): OpenSynthesisFig
   } catch (e) {
     throw new RangeError(`open-synthesis figures: ${file} is not JSON (${(e as Error).message})`);
   }
-  const arr = Array.isArray(data) ? data : (data as { figures?: unknown })?.figures;
-  if (!Array.isArray(arr)) throw new RangeError(`open-synthesis figures: ${file} must hold an array of records (or { "figures": [...] })`);
-  return arr.map((x, i) => {
+  const obj = data as { figures?: unknown; rows?: unknown };
+  const arr = Array.isArray(data) ? data : Array.isArray(obj?.figures) ? obj.figures : obj && Array.isArray(obj.rows) ? [data] : null;
+  if (!arr) throw new RangeError(`open-synthesis figures: ${file} must hold records, { "figures": [...] }, or the output of hybrid-dhm synth --json`);
+  return (arr as unknown[]).map((x, i) => {
     const r = x as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null) throw new RangeError(`open-synthesis figures: ${file} record ${i} is not an object`);
+    const synth = fromSynthJson(r, file, i);
+    if (synth) return synth;
     if (typeof r.design !== 'string' || typeof r.tool !== 'string') throw new RangeError(`open-synthesis figures: ${file} record ${i} needs string fields 'design' and 'tool'`);
-    for (const k of ['alms', 'modelAlms', 'registers', 'modelRegisters']) {
-      if (r[k] !== undefined && !(typeof r[k] === 'number' && Number.isFinite(r[k]))) throw new RangeError(`open-synthesis figures: ${file} record ${i} field '${k}' must be a number`);
+    for (const k of ['alms', 'modelAlms', 'registers', 'modelRegisters', 'adderBits', 'modelAdderBits']) {
+      if (r[k] !== undefined && num(r[k]) === undefined) throw new RangeError(`open-synthesis figures: ${file} record ${i} field '${k}' must be a number`);
     }
     return r as unknown as OpenSynthesisFigure;
   });

@@ -1,10 +1,10 @@
 /**
  * Live estimates of the page (before and after a run): FPGA resources against the Cyclone 10 GX's capacity, and the
- * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only roofline, latency and
+ * paper platform's modelled figures (FPGA head cycles / clock, PCIe link, TX2 tail and GPU-only (eager-tx2 model), latency and
  * energy reductions) for one (network, cut, bit width, clock). Everything here is the cost models of src/cost
  * (evaluateHead of src/cost/sweep.ts) applied to a DHM program:
- * - before a run, the calibration-free *structural* program of src/cost/structural.ts (exact weights, shapes and bit
- *   widths; activation formats assumed) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
+ * - before a run, the calibration-free program of the DHM compiler in estimate mode (src/dhm/compiler.ts
+ *   estimateCompiler: same passes; activation ranges assumed, no frames) — a few to ~200 ms per cut on the main thread, measured, cached per (cut, bits);
  * - after a run, the calibrated program that really ran (the pipeline's prepared program).
  * The page runs it in a worker (workers/estimates.worker.ts), off the main thread; the time of every estimate is
  * measured and shown in the page.
@@ -20,7 +20,7 @@ import type { GpuSegmentEstimate } from './gpu';
 import { networkSweepInput } from './networks';
 import { evaluateHead, gpuOnlySegment, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 import type { HeadResources } from './resources';
-import { structuralCompiler } from './structural';
+import { estimateCompiler } from '../dhm/compiler';
 
 /** Where the estimated program came from (closed union). */
 export type ProgramSource = 'structural' | 'calibrated';
@@ -31,7 +31,7 @@ export interface NetworkContext {
   readonly graph: Graph;
   readonly cuts: readonly CutPoint[];
   readonly net: NetworkSweepInput;
-  /** The whole network on the TX2 (modelled roofline): the GPU-only baseline of the paper platform. */
+  /** The whole network on the TX2 (modelled, the default eager-tx2 GPU model with the frame's upload and normalisation): the GPU-only baseline of the paper platform. */
   readonly gpuOnly: GpuSegmentEstimate;
 }
 
@@ -61,7 +61,7 @@ export function pageSweepConfig(bits: number, clockMHz: number): SweepConfig {
 
 /** Build the estimate context of a network from its prepared graph (listCuts + per-node GPU work). */
 export function networkContext(model: ModelEntry, graph: Graph): NetworkContext {
-  const structural = structuralCompiler(graph, model.preprocessing);
+  const structural = estimateCompiler(graph, model.preprocessing, model.id);
   const programs = new Map<string, DhmProgram>();
   const cuts = listCuts(graph);
   const net = networkSweepInput({
@@ -76,7 +76,7 @@ export function networkContext(model: ModelEntry, graph: Graph): NetworkContext 
       return p;
     },
     cycles: formulaCycles,
-    programSource: 'structural lowering (src/cost/structural.ts): exact weights and widths, activation formats assumed',
+    programSource: 'DHM compiler, estimate mode (src/dhm/compiler.ts): its own lowering and weights, activation ranges assumed (no calibration)',
   });
   return { model, graph, cuts, net, gpuOnly: gpuOnlySegment(net, JETSON_TX2) };
 }

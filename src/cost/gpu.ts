@@ -150,12 +150,12 @@ export interface InputConversion {
 }
 
 /** Numbers of the input conversion (0 under the roofline model). */
-export function inputConversionNumbers(conv: InputConversion | undefined, gpu: GpuProfile): { readonly timeMs: number; readonly energyMJ: number; readonly ops: number } {
-  if (!conv || gpu.model !== 'eager-tx2') return { timeMs: 0, energyMJ: 0, ops: 0 };
+export function inputConversionNumbers(conv: InputConversion | undefined, gpu: GpuProfile): { readonly timeMs: number; readonly energyMJ: number; readonly ops: number; readonly bound: GpuBound } {
+  if (!conv || gpu.model !== 'eager-tx2') return { timeMs: 0, energyMJ: 0, ops: 0, bound: 'none' };
   const ops = conv.role === 'gpu-only' ? gpu.gpuOnlyInputOps.value : gpu.tailInputOps.value;
   const work = (2 * conv.elems * gpu.bytesPerValue.value) / (gpu.effectiveBandwidthGBs.value * 1e6);
   const one = Math.max(gpu.opFloorMs.value, work);
-  return { timeMs: ops * one, energyMJ: ops * one * power(gpu, work, one), ops };
+  return { timeMs: ops * one, energyMJ: ops * one * power(gpu, work, one), ops, bound: work < gpu.opFloorMs.value ? 'dispatch' : 'memory' };
 }
 
 /** Totals of a run of nodes (a tail, or the whole network for the GPU-only baseline). */
@@ -186,7 +186,7 @@ export function estimateGpuSegment(layers: readonly GpuLayerWork[], gpu: GpuProf
   const c = inputConversionNumbers(input, gpu);
   const all = c.ops > 0
     ? [{
-      name: input!.role === 'gpu-only' ? '(frame upload + normalisation)' : '(features upload + dequantisation)', op: 'input', bound: 'dispatch' as GpuBound,
+      name: input!.role === 'gpu-only' ? '(frame upload + normalisation)' : '(features upload + dequantisation)', op: 'input', bound: c.bound,
       timeMs: modelled(c.timeMs, 'ms', `${c.ops} ops × max(floor, ${input!.elems} values read + written)`),
       powerW: modelled(c.timeMs > 0 ? c.energyMJ / c.timeMs : 0, 'W', 'GPU power model'),
       energyMJ: modelled(c.energyMJ, 'mJ', 'power × time'),

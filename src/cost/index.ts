@@ -17,7 +17,6 @@
  *   accuracy-report.ts  AccuracyResult, accuracySection, accuracyJson
  *   report.ts      buildReport → report.md, rows.csv, rows.json, SVG plots
  *   paper.ts       PAPER_CLAIMS (the abstract's ranges)
- *   structural.ts  structuralProgram: head graph → DhmProgram with the compiler's weight rule, no calibration
  *   networks.ts    gpuWorkOf, networkSweepInput: partitioner graph → sweep input
  *   reproduce.ts   reproduce(models, options) → report files (the CLI's `reproduce`)
  */
@@ -32,7 +31,6 @@ export * from './sweep';
 export * from './report';
 export * from './paper';
 export * from './svg';
-export * from './structural';
 export * from './networks';
 export * from './reproduce';
 export * from './tx2-calibration';

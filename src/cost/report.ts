@@ -26,6 +26,8 @@ export interface ReportNetwork {
   readonly cuts: number;
   /** How the head programs were obtained (compiler, calibration images, …). */
   readonly programSource: string;
+  /** The model file's description (e.g. SqueezeNet 1.0 here is the pruned Deep Compression variant). */
+  readonly title?: string;
 }
 
 /** An optional measured or modelled extra table. */
@@ -137,21 +139,29 @@ function resourceChart(rows: readonly SweepRow[], modelId: string, network: stri
   });
 }
 
-/** Reduction vs cut for one scenario and network: nominal line (fitting heads), band, the paper's range. */
+/**
+ * Reduction vs cut for one scenario and network: one line per bit width over the cuts whose head fits, the band of
+ * the analysed width shaded, the paper's range as a horizontal band. The x axis stops one cut after the deepest
+ * fitting head (heads that do not fit are not plotted).
+ */
 function reductionChart(res: ScenarioResult, modelId: string, network: string, bits: number, metric: 'latency' | 'energy'): string {
-  const mine = res.rows.filter((r) => r.modelId === modelId && r.bits === bits);
+  const mine = res.rows.filter((r) => r.modelId === modelId);
   const key = metric === 'latency' ? 'latencyReductionPct' : 'energyReductionPct';
   const claim = claimOf(network);
   const range = claim ? (metric === 'latency' ? claim.latencyReduction : claim.energyReduction) : null;
   const fitting = mine.filter((r) => r.fits);
+  const lastCut = Math.max(1, ...fitting.map((r) => r.cutIndex + 1));
+  const widths = [...new Set(mine.map((r) => r.bits))].sort((x, y) => y - x);
+  const series: Series[] = widths.map((w) => ({
+    name: `${w}-bit${w === bits ? ' (nominal)' : ''}`,
+    dashed: w !== bits,
+    points: mine.filter((r) => r.bits === w && r.cutIndex <= lastCut).map((r) => [r.cutIndex, r.fits ? r.figures[key].value : null] as const),
+  }));
   return lineChartSvg({
-    title: `${network}, ${res.scenario.name}: ${metric} reduction vs cut (modelled, ${bits}-bit)`,
-    xLabel: 'cut index (0 = earliest)', yLabel: `${metric} reduction vs GPU-only (%)`,
-    series: [
-      { name: 'nominal (head fits)', points: mine.map((r) => [r.cutIndex, r.fits ? r.figures[key].value : null] as const) },
-      { name: 'nominal (if it fitted)', dashed: true, points: mine.map((r) => [r.cutIndex, r.figures[key].value] as const) },
-    ],
-    bands: [{ name: 'band (fitting heads)', points: fitting.map((r) => { const b = res.bands.get(rowKey(r))!; const v = metric === 'latency' ? b.latency : b.energy; return [r.cutIndex, v[0], v[1]] as const; }) }],
+    title: `${network}, ${res.scenario.name}: ${metric} reduction vs cut (modelled)`,
+    xLabel: 'cut index (0 = earliest); heads that fit the FPGA only', yLabel: `${metric} reduction vs GPU-only (%)`,
+    series,
+    bands: [{ name: `band, ${bits}-bit`, points: fitting.filter((r) => r.bits === bits).map((r) => { const b = res.bands.get(rowKey(r))!; const v = metric === 'latency' ? b.latency : b.energy; return [r.cutIndex, v[0], v[1]] as const; }) }],
     hBands: range ? [{ low: range.min.value, high: range.max.value, label: `paper: ${metric === 'latency' ? claim!.latencyText : claim!.energyText} (${claim!.network})` }] : [],
     hLines: [{ y: 0, label: 'GPU-only' }],
   });
@@ -236,7 +246,7 @@ function scenarioSection(input: ReportInput, cmpBits: number, files: Map<string,
   md.push('');
   md.push('### Plots: reduction vs cut per scenario');
   md.push('');
-  md.push('Solid: nominal, heads that fit; dashed: nominal if the head fitted; shaded: the band over the fitting heads; yellow: the paper\'s range (provenance *paper*).');
+  md.push('One line per bit width over the cuts whose head fits (solid: the analysed width); shaded: its band; yellow: the paper\'s range (provenance *paper*); reductions *modelled*.');
   md.push('');
   for (const res of results) {
     for (const n of input.networks) {
@@ -302,7 +312,7 @@ function calibrationSection(input: ReportInput, md: string[]): void {
   if (!fit) return;
   md.push('## GPU model: fit to the authors\' TX2 measurements');
   md.push('');
-  md.push(`Data (*authors-measured*): ${TX2_TABLE_SOURCE}. Model (*modelled*, gpu.ts \`eager-tx2\`): each op costs max(floor, bytes / effective bandwidth + FLOPs / throughput); the module has 3 ops (Conv, ReLU, MaxPool, fp32). Fitted: floor **${fmt(fit.opFloorMs, 4)} ms**/op, effective bandwidth **${fmt(fit.effectiveBandwidthGBs, 4)} GB/s** (${pct1((100 * fit.effectiveBandwidthGBs) / 59.7)} % of the 59.7 GB/s peak), conv throughput **${fmt(fit.convGflops, 4)} GFLOP/s**; RMS log error ${pct1(100 * fit.rmsLogError)} %. The profile's constants are these values rounded (test/node/cost-calibration.test.ts fails if they drift).`);
+  md.push(`Data (*authors-measured*): ${TX2_TABLE_SOURCE}. Model (*modelled*, gpu.ts \`eager-tx2\`): each op costs max(floor, bytes / effective bandwidth + FLOPs / throughput); the module has 3 ops (Conv, ReLU, MaxPool, fp32). Fitted: floor **${fmt(fit.opFloorMs, 4)} ms**/op, effective bandwidth **${fmt(fit.effectiveBandwidthGBs, 4)} GB/s** (${pct1((100 * fit.effectiveBandwidthGBs) / 59.7)} % of the 59.7 GB/s peak), conv throughput **${fmt(fit.convGflops, 4)} GFLOP/s**; RMS log error ${pct1(100 * fit.rmsLogError)} %. The profile's constants are these values rounded (test/node/cost-calibration.test.ts fails if they drift). Domain of the fit: single-input-channel convolutions, ReLU and max-pool in a Python loop of 3-op modules; whole networks dispatch many more ops per Python call and have multi-channel and depthwise convolutions, so applying it to them is an extrapolation — the inverse analysis' break-even floor shows how far the per-op floor could fall before the hybrid loses its lead.`);
   md.push('');
   md.push(table(['N out', 'k', 'measured ms (authors)', 'model ms', 'error %', 'in fit'], tx2FitRows(fit).map((r) => [
     String(r.n), String(r.k), fmt(r.measuredMs), fmt(r.modelMs), pct1(r.errorPct), r.excluded ? `no: ${r.excluded}` : 'yes',
@@ -329,13 +339,15 @@ function fpgaSection(input: ReportInput, md: string[]): void {
   md.push('');
   if (!os) md.push('Skipped: no open-synthesis figures were given to this run.');
   else if ('skipped' in os) md.push(`Skipped: ${os.skipped}`);
+  else if (os.figures.length === 0) md.push(`Skipped: \`${os.file}\` holds no figures.`);
   else {
     md.push(`From \`${os.file}\` (provenance **measured** here):`);
     md.push('');
-    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'note'], os.figures.map((x) => [
-      x.design, x.tool, x.alms === undefined ? '—' : String(x.alms), x.modelAlms === undefined ? '—' : String(x.modelAlms),
-      x.alms && x.modelAlms !== undefined ? fmt(x.modelAlms / x.alms, 3) : '—', x.registers === undefined ? '—' : String(x.registers),
-      x.modelRegisters === undefined ? '—' : String(x.modelRegisters), x.note ?? '',
+    const v = (x: number | undefined): string => (x === undefined ? '—' : String(x));
+    const ratio = (m: number | undefined, s: number | undefined): string => (m !== undefined && s ? fmt(m / s, 3) : '—');
+    md.push(table(['design', 'tool', 'synthesis ALMs', 'model ALMs', 'model / synthesis', 'synthesis registers', 'model registers', 'model / synthesis', 'synthesis adder bits', 'model adder bits', 'model / synthesis', 'note'], os.figures.map((x) => [
+      x.design, x.tool, v(x.alms), v(x.modelAlms), ratio(x.modelAlms, x.alms), v(x.registers), v(x.modelRegisters), ratio(x.modelRegisters, x.registers),
+      v(x.adderBits), v(x.modelAdderBits), ratio(x.modelAdderBits, x.adderBits), x.note ?? '',
     ])));
   }
   md.push('');
@@ -369,7 +381,7 @@ export function buildReport(input: ReportInput): ReadonlyMap<string, string> {
   md.push('');
   md.push(`Primary configuration (per-network tables, rows.csv): FPGA ${cfg.fpga.name} at ${cfg.fpga.clockMHz.value} MHz (${cfg.fpga.clockMHz.provenance}); GPU ${cfg.gpu.name}, ${cfg.gpu.precision}; link ${cfg.link.name}; input frame from the ${cfg.inputSource === 'host' ? `host over the link (${cfg.transfers ?? 'serial'} transfers)` : 'camera straight into the FPGA'}; DSP policy \`${cfg.dspPolicy}\`; bit widths ${cfg.bits.join(', ')}.`);
   md.push('');
-  md.push(table(['network', 'model id', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, String(n.cuts)])));
+  md.push(table(['network', 'model id', 'model file', 'legal cuts'], input.networks.map((n) => [n.network, n.modelId, n.title ?? '—', String(n.cuts)])));
   md.push('');
   for (const src of [...new Set(input.networks.map((n) => n.programSource))]) {
     const who = input.networks.filter((n) => n.programSource === src).map((n) => n.modelId).join(', ');

@@ -1,12 +1,13 @@
 /**
  * The whole reproduction, environment-neutral: model bytes in, report files out. For each network: load and
- * prepare the graph, list its legal cuts, lower every head at every bit width (structural.ts: the compiler's weight
- * rule, no calibration; or the DHM compiler itself), count cycles with the compiler's exact formula, estimate
+ * prepare the graph, list its legal cuts, lower every head at every bit width (the DHM compiler in estimate mode: no
+ * calibration; or calibrated), count cycles with the compiler's exact formula, estimate
  * resources; then run every named scenario with its bands (scenarios.ts), the inverse analysis (inverse.ts), the GPU
  * fit (tx2-calibration.ts) and the authors' Quartus comparison (authors-designs.ts), and build the report.
  */
 import { formulaCycles } from '../dhm/cycles';
 import { calibrate, compileHead } from '../dhm/quantize';
+import { estimateCompiler } from '../dhm/compiler';
 import { lowerHead } from '../dhm/float';
 import { loadGraph, splitAt, listCuts, type CutPoint } from '../graph/index';
 import type { ModelEntry } from '../models/registry';
@@ -19,20 +20,20 @@ import { networkSweepInput } from './networks';
 import { buildReport, compareBitsOf, type ExtraTable, type OpenSynthesisInput, type ReportInput, type ReportNetwork } from './report';
 import type { DspPolicy } from './resources';
 import { getScenario, runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from './scenarios';
-import { structuralCompiler } from './structural';
 import { bestCuts, gpuOnlySegment, type BestCut, type HeadCache, type IdlePower, type NetworkSweepInput, type SweepConfig, type SweepRow } from './sweep';
 import { fitTx2 } from './tx2-calibration';
 
-/** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) a calibration frame. */
+/** One model to reproduce: its registry entry, ONNX bytes and (for `programs: 'compiler'`) the calibration frames. */
 export interface ReproduceModel {
   readonly entry: ModelEntry;
   readonly bytes: Uint8Array;
-  /** HWC RGB uint8 frame of the model's input size (toFrame of a sample image); needed by the compiler route. */
-  readonly calibrationFrame?: Uint8Array;
+  /** HWC RGB uint8 frames of the model's input size (the compiler's calibration set, src/dhm/calibration-set.ts); needed by the compiler route. */
+  readonly calibrationFrames?: readonly Uint8Array[];
 }
 
 /** Where the head programs come from (closed union).
- * - `structural`: cost/structural.ts — the compiler's weight rule without calibration (fast; the default);
+ * - `structural`: the DHM compiler in estimate mode (src/dhm/compiler.ts estimateCompiler): no calibration, activation
+ *   ranges assumed (fast; the default);
  * - `compiler`: the DHM compiler (src/dhm/quantize.ts compileHead) calibrated on one frame (exact, slower). */
 export type ProgramSource = 'structural' | 'compiler';
 
@@ -65,14 +66,14 @@ export interface ReproduceResult {
   readonly scenarios: readonly ScenarioResult[];
 }
 
-const STRUCTURAL_SOURCE = "cost/structural.ts: head graph → DhmProgram with the DHM compiler's weight rule (docs/datapath.md §8 normalisation fold, §10 per-layer pow2 weights; weight codes equal compileHead's, checked by test/node/cost-reproduce.test.ts) and no calibration (activation formats assumed, so bias codes — hence which biases are zero — may differ from a calibrated program); cycles: src/dhm/cycles.ts formulaCycles (exact)";
-const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits = weightBits = the sweep\'s width) calibrated once per network on one sample frame over the deepest legal head (heads are nested); cycles: src/dhm/cycles.ts formulaCycles (exact)';
+const STRUCTURAL_SOURCE = "src/dhm/compiler.ts in estimate mode: the DHM compiler's own passes (docs/datapath.md §8 normalisation fold, §10 formats, per-layer pow2 weights, bias cap) without calibration — every activation stream assumed to span ±2^(⌈bits/2⌉−1) (estimateAssumedRange), so activation formats, bias codes and shifts may differ from a calibrated program; weights and shapes as compiled; cycles: src/dhm/cycles.ts formulaCycles (exact)";
+const COMPILER_SOURCE = 'src/dhm/quantize.ts compileHead (default options, bits = weightBits = the sweep\'s width) calibrated once per network on the calibration set (src/dhm/calibration-set.ts, as in the pipeline: these are the programs it runs) over the deepest legal head (heads are nested); cycles: src/dhm/cycles.ts formulaCycles (exact)';
 
 /** Build the sweep input of one model. */
 export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'structural'): NetworkSweepInput {
   const g = loadGraph(m.bytes, m.entry.file.path);
   const cuts = listCuts(g);
-  const structural = structuralCompiler(g, m.entry.preprocessing);
+  const structural = estimateCompiler(g, m.entry.preprocessing, m.entry.id);
   // The timing model (docs/datapath.md §9) depends on shapes and fan-in only, not on bit widths: the heads of one
   // cut at different bit widths have the same cycle counts, so the formula runs once per cut.
   const cutOf = new WeakMap<DhmProgram, number>();
@@ -87,15 +88,15 @@ export function modelSweepInput(m: ReproduceModel, programs: ProgramSource = 'st
     return c;
   };
   let stats: ReturnType<typeof calibrate> | null = null;
-  const frame = m.calibrationFrame;
+  const frames = m.calibrationFrames;
   const compile = (cut: CutPoint, bits: number): DhmProgram => {
     let p: DhmProgram;
     if (programs === 'structural') {
       p = structural(cut, bits);
     } else {
-      if (!frame) throw new RangeError(`reproduce: model '${m.entry.id}' needs a calibration frame for programs: 'compiler'`);
-      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1).head, m.entry.preprocessing), [frame]);
-      p = compileHead(splitAt(g, cut.index).head, { preprocessing: m.entry.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
+      if (!frames?.length) throw new RangeError(`reproduce: model '${m.entry.id}' needs calibration frames for programs: 'compiler'`);
+      if (!stats) stats = calibrate(lowerHead(splitAt(g, cuts.length - 1).head, m.entry.preprocessing), frames);
+      p = compileHead(splitAt(g, cut.index).head, { preprocessing: m.entry.preprocessing, calibrationFrames: frames, calibration: stats, report: false, bits, weightBits: bits, modelId: m.entry.id, cutIndex: cut.index }).program;
     }
     cutOf.set(p, cut.index);
     return p;
@@ -130,7 +131,7 @@ export function reproduce(models: readonly ReproduceModel[], opts: ReproduceOpti
   const config = primary.config;
   const cmpBits = compareBitsOf(config.bits);
   const inverse = results.flatMap((r) => inverseAnalysis(r, inputs, cache, cmpBits));
-  const networks: ReportNetwork[] = inputs.map((n) => ({ modelId: n.modelId, network: n.network, cuts: n.cuts.length, programSource: n.programSource }));
+  const networks: ReportNetwork[] = inputs.map((n, i) => ({ modelId: n.modelId, network: n.network, cuts: n.cuts.length, programSource: n.programSource, title: models[i]!.entry.title }));
   const reportInput: ReportInput = {
     rows: primary.rows, config, networks, scenarios: results, inverse, reach: paperReach(results, inverse, cmpBits), tx2Fit: fitTx2(),
     gpuNodes: new Map(inputs.map((n) => [n.modelId, gpuOnlySegment(n, config.gpu)] as const)),

@@ -86,6 +86,7 @@ export function lineChartSvg(c: LineChart, width = 720, height = 400): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
+  out.push(`<clipPath id="plot-area"><rect x="${n2(m.l)}" y="${n2(m.t)}" width="${n2(pw)}" height="${n2(ph)}"/></clipPath>`);
   out.push(`<text x="${n2(width / 2 - m.r / 2)}" y="20" text-anchor="middle" font-size="13" font-weight="bold">${esc(c.title)}</text>`);
   // y grid and ticks
   for (let v = y0, i = 0; v <= y1 + step / 2 && i < 100; v += step, i++) {
@@ -120,7 +121,7 @@ export function lineChartSvg(c: LineChart, width = 720, height = 400): string {
       const pts = run.length === 1 ? [[run[0]![0] - 0.15, run[0]![1], run[0]![2]] as const, [run[0]![0] + 0.15, run[0]![1], run[0]![2]] as const] : run;
       const top = pts.map(([x, , hi]) => `${n2(X(x))},${n2(Y(hi))}`);
       const bot = [...pts].reverse().map(([x, lo]) => `${n2(X(x))},${n2(Y(lo))}`);
-      out.push(`<polygon points="${[...top, ...bot].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
+      out.push(`<polygon points="${[...top, ...bot].join(' ')}" fill="${color}" fill-opacity="0.18" stroke="none" clip-path="url(#plot-area)"/>`);
       run = [];
     };
     const sorted = [...b.points].sort((p, q) => p[0] - q[0]);

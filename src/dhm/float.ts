@@ -122,11 +122,20 @@ function activationOf(g: Graph, n: GraphNode): Activation | null {
   return null;
 }
 
+/** The float constants of one lowered conv (weights and bias after the §8 fold for the first conv, pad values). */
+export interface FloatConvConstants {
+  readonly weights: Float64Array;
+  readonly bias: Float64Array;
+  readonly padValue: Float64Array;
+}
+
 /**
  * Lower a prepared head graph (splitAt(...).head) to float DHM layers. `preprocessing` is the model's recipe
- * (registry entry), whose normalisation is folded into the first conv.
+ * (registry entry), whose normalisation is folded into the first conv. `constants`, when given, caches each conv's
+ * float constants by node name across the nested heads of one graph (they depend only on the node and its
+ * initializers); the arrays are shared and must not be written.
  */
-export function lowerHead(g: Graph, preprocessing: Preprocessing): FloatHead {
+export function lowerHead(g: Graph, preprocessing: Preprocessing, constants?: Map<string, FloatConvConstants>): FloatHead {
   if (g.inputs.length !== 1) throw new UnsupportedHeadOpError(g.name, 'graph', `the head must have exactly one input, got ${g.inputs.length}`);
   if (g.outputs.length !== 1) throw new UnsupportedHeadOpError(g.name, 'graph', `the head must have exactly one output, got ${g.outputs.length}`);
   const inputId = g.inputs[0]!.name;
@@ -189,12 +198,14 @@ export function lowerHead(g: Graph, preprocessing: Preprocessing): FloatHead {
         const [outC, cg, kH, kW] = wT.dims as [number, number, number, number];
         const groups = attrInt(n, 'group', 1);
         const win = windowOf(n, [x.height, x.width], [kH, kW]);
-        let weights = floatData(wT, n);
-        let bias = bT ? floatData(bT, n) : new Float64Array(outC);
-        let padValue = new Float64Array(x.channels);
         const folded = sid(n.inputs[0]!) === inputId;
-        if (folded) {
-          if (groups !== 1 || cg !== 3) throw new UnsupportedHeadOpError(n.name, n.opType, `the first conv must have groups = 1 and 3 input channels to fold the input normalisation (group ${groups}, ${cg} channels)`);
+        if (folded && (groups !== 1 || cg !== 3)) throw new UnsupportedHeadOpError(n.name, n.opType, `the first conv must have groups = 1 and 3 input channels to fold the input normalisation (group ${groups}, ${cg} channels)`);
+        const constKey = `${n.name}|${folded}|${x.channels}`;
+        const known = constants?.get(constKey);
+        let weights = known?.weights ?? floatData(wT, n);
+        let bias = known?.bias ?? (bT ? floatData(bT, n) : new Float64Array(outC));
+        let padValue = known?.padValue ?? new Float64Array(x.channels);
+        if (folded && !known) {
           // docs/datapath.md §8: W'[o][c] = W[o][π⁻¹(c)]·scale/std[c]; b' = b − Σ W[o][π⁻¹(c)]·mean[c]/std[c]; pad = mean/scale.
           const k2 = kH * kW;
           const w2 = new Float64Array(weights.length);
@@ -213,6 +224,7 @@ export function lowerHead(g: Graph, preprocessing: Preprocessing): FloatHead {
           bias = b2;
           padValue = Float64Array.from([0, 1, 2], (c) => norm.mean[c]! / norm.scale);
         }
+        if (constants && !known) constants.set(constKey, { weights, bias, padValue });
         const [act, outT] = fuseAct(n.outputs[0]!);
         addStream(outT, n);
         layers.push({

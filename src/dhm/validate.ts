@@ -86,9 +86,10 @@ function validateConv(l: ConvLayer, inp: StreamInfo, out: StreamInfo): void {
   const cg = l.inChannels / l.groups;
   checkArray(n, 'weights', l.weights, l.outChannels * cg * l.kernelH * l.kernelW);
   const wr = formatRange(l.weightFormat);
-  for (let i = 0; i < l.weights.length; i++) {
-    const w = l.weights[i]!;
-    if (w < wr.min || w > wr.max) throw new DhmProgramError(n, `weights[${i}]`, `a code in ${formatName(l.weightFormat)} range ${wr.min}..${wr.max}`, String(w));
+  const ws = l.weights, wMin = wr.min, wMax = wr.max; // locals: this loop runs over every weight of every program
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    if (w < wMin || w > wMax) throw new DhmProgramError(n, `weights[${i}]`, `a code in ${formatName(l.weightFormat)} range ${wMin}..${wMax}`, String(w));
   }
   checkArray(n, 'padValue', l.padValue, l.inChannels);
   const ir = formatRange(inp.format);

@@ -3,7 +3,7 @@
  * (file, byte offset, node, op, tensor) and what is supported, so a caller can print `err.message` as is.
  */
 
-/** Base class of every error thrown by src/onnx and src/graph. */
+/** Base class of every error thrown by the ONNX reader/writer (src/graph/onnx-read.ts, onnx-write.ts) and the rest of src/graph. */
 export class GraphError extends Error {
   override name = 'GraphError';
 }

@@ -1,6 +1,6 @@
 /**
  * Plain, immutable graph data read from an ONNX model. This is the contract between the ONNX reader
- * (src/onnx), the graph passes and partitioner (src/graph), and the DHM compiler (src/dhm).
+ * (src/graph/onnx-read.ts), the graph passes and partitioner (src/graph), and the DHM compiler (src/dhm).
  * Layout of every 4-D activation tensor is NCHW unless a node says otherwise.
  */
 

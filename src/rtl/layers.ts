@@ -22,7 +22,7 @@ export interface LayerContext {
   readonly times: StreamTimes;
   /** Module name to emit. */
   readonly module: string;
-  /** Per conv weight index (OIHW) whether its product goes to a DSP multiplier (absent: all shift-add). */
+  /** Per conv weight index (OIHW) whether its product goes to a DSP multiplier (absent: all shift-add); ±2^k weights stay shifts. */
   readonly dspWeights?: Uint8Array;
 }
 
@@ -66,6 +66,12 @@ function extend(word: string, lo: number, f: FixedFormat): string {
   return f.signed ? `{${word}[${lo + f.bits - 1}], ${slice}}` : `{1'b0, ${slice}}`;
 }
 
+/** Internal width of a requant block: the input, the relu6/hardtanh bounds and the output range, plus a sign bit. */
+export function requantWidth(inW: number, out: FixedFormat, six: number, one: number): number {
+  const bitlen = (v: number) => (v <= 0 ? 1 : Math.floor(Math.log2(v)) + 1);
+  return Math.max(inW, out.bits + 1, bitlen(six) + 1, bitlen(one) + 1) + 1;
+}
+
 /** round_shift + requant instance lines for value `inW`-bit signed `src` into `dst` (OUT bits). */
 function requantLines(tag: string, src: string, inW: number, shift: number, rounding: Rounding, act: Activation, ovf: Overflow, out: FixedFormat, dst: string): string[] {
   const rw = shift > 0 ? Math.max(2, inW - shift + 2) : inW - shift + 1;
@@ -76,7 +82,7 @@ function requantLines(tag: string, src: string, inW: number, shift: number, roun
   return [
     `  wire signed [${rw - 1}:0] ${tag}_r;`,
     `  round_shift #(.IN_W(${inW}), .OUT_W(${rw}), .SHIFT(${shift}), .ROUND(${ROUND_CODE[rounding]})) ${tag}_rs (.in(${src}), .out(${tag}_r));`,
-    `  requant #(.IN_W(${rw}), .ACT(${ACT_CODE[act]}), .SIX(${act === 'relu6' ? six : 0}), .ONE(${act === 'hardtanh' ? one : 0}), .OUT_BITS(${out.bits}), .OUT_SIGNED(${out.signed ? 1 : 0}), .OVF(${OVF_CODE[ovf]})) ${tag}_rq (.in(${tag}_r), .out(${dst}));`,
+    `  requant #(.IN_W(${rw}), .ACT(${ACT_CODE[act]}), .SIX(${act === 'relu6' ? six : 0}), .ONE(${act === 'hardtanh' ? one : 0}), .OUT_BITS(${out.bits}), .OUT_SIGNED(${out.signed ? 1 : 0}), .OVF(${OVF_CODE[ovf]}), .EW(${requantWidth(rw, out, act === 'relu6' ? six : 0, act === 'hardtanh' ? one : 0)})) ${tag}_rq (.in(${tag}_r), .out(${dst}));`,
   ];
 }
 
@@ -88,10 +94,13 @@ function windowInstance(ctx: LayerContext, l: ConvLayer | MaxPoolLayer): string[
   const rows = lineBufferRows(p, l, ctx.times);
   const word = x.channels * x.format.bits;
   const nt = g.kH * g.kW;
+  // signed counters hold rows/columns from −pad to the last window's last tap (and output indices)
+  const reach = Math.max(x.height, x.width, out.height, out.width) + Math.max(g.pT, g.pL, l.padBottom, l.padRight) + Math.max(g.sH, g.sW) + Math.max(g.dH * (g.kH - 1), g.dW * (g.kW - 1)) + 2;
+  const pw = Math.ceil(Math.log2(reach + 1)) + 2;
   return [
     `  wire issue; wire [${nt - 1}:0] tap_ok; wire [${nt * word - 1}:0] tap_data;`,
     `  ${comment(`line buffer: ${rows} rows x ${x.width} pixels x ${word} bits`)}`,
-    `  window #(.WORD(${word}), .IN_H(${x.height}), .IN_W(${x.width}), .OUT_H(${out.height}), .OUT_W(${out.width}), .KH(${g.kH}), .KW(${g.kW}), .SH(${g.sH}), .SWD(${g.sW}), .DH(${g.dH}), .DW(${g.dW}), .PT(${g.pT}), .PL(${g.pL}), .ROWS(${rows}), .SB(${indexBits(rows)}), .CB(${indexBits(x.width)}))`,
+    `  window #(.WORD(${word}), .IN_H(${x.height}), .IN_W(${x.width}), .OUT_H(${out.height}), .OUT_W(${out.width}), .KH(${g.kH}), .KW(${g.kW}), .SH(${g.sH}), .SWD(${g.sW}), .DH(${g.dH}), .DW(${g.dW}), .PT(${g.pT}), .PL(${g.pL}), .ROWS(${rows}), .SB(${indexBits(rows)}), .CB(${indexBits(x.width)}), .PW(${pw}))`,
     '    win (.clk(clk), .rst(rst), .ce(ce), .restart(restart), .in_valid(in0_valid), .in_data(in0_data), .issue(issue), .tap_ok(tap_ok), .tap_data(tap_data));',
   ];
 }
@@ -136,7 +145,7 @@ export function convModule(ctx: LayerContext, l: ConvLayer): string {
           const pn = `p${np++}`;
           regs.push(`  reg signed [${P - 1}:0] ${pn};`);
           let expr: string;
-          if (ctx.dspWeights?.[wi]) {
+          if (ctx.dspWeights?.[wi] && csdDigits(w).length > 1) {
             expr = `${xn} * ${signedLiteral(w, P)}`;
           } else {
             const d = csdDigits(w);
@@ -301,8 +310,9 @@ export function addModule(ctx: LayerContext, l: AddLayer): string {
     lines.push(`  wire signed [${sw - 1}:0] sum${c} = ar0_${c} + ar1_${c};`);
     lines.push(`  wire [${out.format.bits - 1}:0] y${c};`);
     const f = fracBits(out.format);
-    const six = 6 * 2 ** f;
-    lines.push(`  requant #(.IN_W(${sw}), .ACT(${ACT_CODE[l.activation]}), .SIX(${l.activation === 'relu6' ? Math.floor(six) : 0}), .ONE(${l.activation === 'hardtanh' ? Math.floor(2 ** f) : 0}), .OUT_BITS(${out.format.bits}), .OUT_SIGNED(${out.format.signed ? 1 : 0}), .OVF(${OVF_CODE[l.overflow]})) rq${c} (.in(sum${c}), .out(y${c}));`);
+    const six = l.activation === 'relu6' ? Math.floor(6 * 2 ** f) : 0;
+    const one = l.activation === 'hardtanh' ? Math.floor(2 ** f) : 0;
+    lines.push(`  requant #(.IN_W(${sw}), .ACT(${ACT_CODE[l.activation]}), .SIX(${six}), .ONE(${one}), .OUT_BITS(${out.format.bits}), .OUT_SIGNED(${out.format.signed ? 1 : 0}), .OVF(${OVF_CODE[l.overflow]}), .EW(${requantWidth(sw, out.format, six, one)})) rq${c} (.in(sum${c}), .out(y${c}));`);
     ys.unshift(`y${c}`);
   }
   lines.push('  always @(posedge clk) begin', '    if (ce) begin', ...stage1, '    end', '  end');

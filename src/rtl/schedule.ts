@@ -69,8 +69,10 @@ export function firstTap(k: number, stride: number, dil: number, padA: number, o
 }
 
 /**
- * Rows the line buffer of a windowed layer must keep: 1 + the largest distance, over its output pixels, between the
- * newest input row that has arrived by the pixel's issue cycle t(k) − L and the window's first in-image row.
+ * Rows the line buffer of a windowed layer must keep (circular, one slot per row): for every output pixel, the rows
+ * from the window's first in-image row to the newest input row that has arrived by its issue cycle t(k) − L must not
+ * have overwritten a tap the pixel reads (the newest row may share the oldest row's slot while it has written only
+ * columns left of the window).
  */
 export function lineBufferRows(program: DhmProgram, l: DhmLayer & { kind: 'conv' | 'maxpool' }, times: StreamTimes): number {
   const x = program.streams[l.input]!;
@@ -86,7 +88,13 @@ export function lineBufferRows(program: DhmProgram, l: DhmLayer & { kind: 'conv'
     for (let ox = 0; ox < out.width; ox++) {
       const s = t[oy * out.width + ox]! - L;
       while (j + 1 < tx.length && tx[j + 1]! <= s) j++;
-      rows = Math.max(rows, Math.floor(j / x.width) - top + 1);
+      // row `top + d` shares the slot of row `top` (d = rows kept); it is written from column 0 up to newestCol
+      // (a tap at newestCol would also see the write-through bypass), so d rows suffice only when the window's
+      // first in-image column lies right of newestCol.
+      const d = Math.floor(j / x.width) - top;
+      const newestCol = j % x.width;
+      const left = firstTap(g.kW, g.sW, g.dW, g.pL, ox);
+      rows = Math.max(rows, left > newestCol ? d : d + 1);
     }
   }
   return rows;

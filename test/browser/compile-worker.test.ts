@@ -7,8 +7,8 @@ import { workerCompiler, CompileWorkerError } from '../../www/compile-worker';
 import { decodeImageUrl } from '../../www/image';
 import { compileHead, type CompileOptions } from '../../src/dhm/quantize';
 import { loadGraph, splitAt } from '../../src/graph/index';
-import { getModel, SAMPLE_IMAGES } from '../../src/models/registry';
-import { toFrame } from '../../src/image/preprocess';
+import { getModel } from '../../src/models/registry';
+import { loadCalibrationFrames } from '../../src/dhm/calibration-set';
 import { ok, equal, rejects } from './util/assert';
 import { fetchBytes } from './util/fetch';
 
@@ -25,7 +25,7 @@ describe('quantiser in a worker (page)', () => {
     const model = getModel('shufflenetv2');
     const bytes = await fetchBytes(`/models/${model.file.path}`);
     const { head } = splitAt(loadGraph(bytes, model.file.path), cut);
-    const frames = await Promise.all(Object.values(SAMPLE_IMAGES).map(async (img) => toFrame(await decodeImageUrl(`/models/${img.path}`), model.preprocessing)));
+    const frames = await loadCalibrationFrames(model.preprocessing, (img) => decodeImageUrl(`/models/${img.file.path}`));
     return { head, options: { calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut } };
   }
 

@@ -1,12 +1,12 @@
 /**
  * The hybrid system in Chromium: DHM head in the emulator worker (comlink), tail and GPU-only baseline on
- * onnxruntime-web — on the wasm EP (the ORT wasm build in its proxy worker, as the page loads it on a software WebGPU
+ * onnxruntime-web in the page's ORT worker (www/ort-worker.ts) — on the wasm EP (the page's choice on a software WebGPU
  * adapter) for the paper's three networks at their earliest cut on the four shared images, and on the WebGPU EP
  * (SwiftShader here: ~100x slower, so one network and one image, plus the cancel sequence that once hung the page).
  * Also: the hybrid result comes before the GPU-only session is even created, and no ORT session is created twice.
  */
 import { browserPipelineEnv } from '../../www/platform';
-import { loadOrt } from '../../www/ort-loader';
+import { ortInWorker } from '../../www/ort-worker';
 import { workerBackend, WorkerBackendError } from '../../www/worker-backend';
 import { decodeImageUrl } from '../../www/image';
 import { HybridPipeline, type HybridFirstResult, type HybridResult, type PipelineEnv } from '../../src/pipeline/pipeline';
@@ -18,8 +18,9 @@ import { ok, equal, arraysEqual, rejects } from './util/assert';
 
 const ORT_BASE = '/node_modules/onnxruntime-web/dist/';
 const common = { modelsBase: '/models/', compileWorkerUrl: '/dist/workers/compile.worker.js' } as const;
-const ortWasm = await loadOrt('wasm', { base: ORT_BASE, threads: 1 });
-const ortGpu = await loadOrt('webgpu', { base: ORT_BASE, threads: 1 });
+const ortWorker = { base: ORT_BASE, threads: 1, workerUrl: '/dist/workers/ort.worker.js' } as const;
+const ortWasm = ortInWorker('wasm', ortWorker);
+const ortGpu = ortInWorker('webgpu', ortWorker);
 /** Sessions created through each ORT module (counted by wrapping InferenceSession.create). */
 const created = { wasm: 0, webgpu: 0 };
 for (const [k, o] of [['wasm', ortWasm], ['webgpu', ortGpu]] as const) {
@@ -56,7 +57,7 @@ describe('hybrid pipeline in Chromium (worker head; tail on the wasm EP, and on 
   });
 
   for (const id of PAPER_MODELS) {
-    it(`${id} at cut 0, wasm EP (ORT proxy worker): hybrid top-1 = GPU-only top-1 on hot_dog and parrot (calibrated on cat and dragonfly), worker = reference bit for bit`, async () => {
+    it(`${id} at cut 0, wasm EP (ORT worker): hybrid top-1 = GPU-only top-1 on hot_dog and parrot (calibrated on cat and dragonfly), worker = reference bit for bit`, async () => {
       for (const [name, img] of Object.entries(SAMPLE_IMAGES)) {
         const image = await decodeImageUrl(`/models/${img.path}`);
         const r = await pipeline.classify({ modelId: id }, image, backend);
@@ -64,7 +65,8 @@ describe('hybrid pipeline in Chromium (worker head; tail on the wasm EP, and on 
         if (!CALIBRATION_IMAGES.includes(name)) assertTop1Equal(r, `${id} ${name}`);
         equal(r.tailEp, 'wasm', 'tail EP');
         equal(r.fallback, null, 'no fallback');
-        equal(r.placementChecked, false, 'the proxy worker\'s placement log is not readable here: reported as unchecked, not as verified');
+        equal(r.placementChecked, true, 'placement read from ORT\'s log (forwarded from its worker)');
+        equal(r.misplacedNodes.length, 0, `nodes off the CPU EP: ${r.misplacedNodes.join(', ')}`);
         equal(r.head.cycles.total, r.head.formulaCycles.total, 'emulator cycles = formula');
         if (name === 'cat') {
           const p = await pipeline.prepare({ modelId: id });

@@ -6,7 +6,7 @@ import { crc32 } from '../../src/board/crc32';
 import { FrameError, LinkError, MessageError, VersionMismatchError } from '../../src/board/errors';
 import { decodeResultStream, encodeResultStream } from '../../src/board/featuremap';
 import { packedBytes, packFeatureMap, unpackFeatureMap } from '../../src/backend/featuremap';
-import { type DecodeEvent, encodeFrame, forgeFrameHeader, FRAME_OVERHEAD_BYTES, FrameDecoder, HEADER_BYTES } from '../../src/board/frame';
+import { type DecodeEvent, encodeFrame, forgeFrameHeader, FRAME_OVERHEAD_BYTES, FrameDecoder, HEADER_BYTES, PROTOCOL_VERSION } from '../../src/board/frame';
 import { decodeMessage, encodeMessage, type Message, MSG } from '../../src/board/messages';
 import { canonicalProgramBytes, programHashHex } from '../../src/board/program-hash';
 import { sha256, sha256Int32LE, toHex } from '../../src/board/sha256';
@@ -117,13 +117,13 @@ describe('frame encoder/decoder', () => {
   });
 
   it('rejects a wrong protocol version with VersionMismatchError', () => {
-    const v2 = forgeFrameHeader(encodeFrame(0x02, 1, ascii('info')), { version: 2 });
+    const other = forgeFrameHeader(encodeFrame(0x02, 1, ascii('info')), { version: PROTOCOL_VERSION + 1 });
     const d = new FrameDecoder(1024);
-    const ev = d.push(Buffer.concat([v2, encodeFrame(0x02, 2, ascii('v1'))]));
+    const ev = d.push(Buffer.concat([other, encodeFrame(0x02, 2, ascii('ok'))]));
     const e = errors(ev)[0]!;
     assert.ok(e instanceof VersionMismatchError);
-    assert.equal(e.expected, 1);
-    assert.equal(e.got, 2);
+    assert.equal(e.expected, PROTOCOL_VERSION);
+    assert.equal(e.got, PROTOCOL_VERSION + 1);
     assert.deepEqual(frames(ev), [2]);
   });
 
@@ -276,6 +276,21 @@ describe('feature-map payload', () => {
     assert.deepEqual(d.header.format, f);
     s[s.length - 1] ^= 1;
     assert.throws(() => decodeResultStream(s), (e: unknown) => e instanceof MessageError && /CRC-32 mismatch/.test(e.message));
+  });
+  it('result stream (protocol 2): the packed map follows the 16-byte header, cycles and the map CRC-32 are in the trailer', () => {
+    // what lets a streaming board send the map before it knows the cycle counts and the CRC (docs/protocol.md §6)
+    const f: FixedFormat = { signed: false, bits: 8, intBits: 8 };
+    const v = Int32Array.from({ length: 3 * 1 * 2 }, (_, i) => i + 1);
+    const cycles = { firstOutput: 7, total: 0x01020304, perLayer: [] };
+    const s = encodeResultStream({ format: f, channels: 3, height: 1, width: 2, cycles }, v);
+    const packed = packFeatureMap(v, 3, 1, 2, f);
+    assert.deepEqual(Array.from(s.subarray(16, 16 + packed.length)), Array.from(packed));
+    const dv = new DataView(s.buffer, s.byteOffset);
+    assert.equal(dv.getUint32(12, true), packed.length);
+    assert.equal(dv.getUint32(16 + packed.length, true), 7);
+    assert.equal(dv.getUint32(16 + packed.length + 4, true), 0x01020304);
+    assert.equal(s.length, 16 + packed.length + 16);
+    assert.equal(dv.getUint32(s.length - 4, true), crc32(packed));
   });
 });
 

@@ -97,6 +97,11 @@ test('resource and power models vs the authors\' Quartus points: ratios publishe
   assert.throws(() => parseOpenSynthesis('[{"design":"x"}]', 's.json'), /record 0 needs string fields/);
   assert.throws(() => parseOpenSynthesis('[{"design":"x","tool":"yosys","alms":"many"}]', 's.json'), /field 'alms' must be a number/);
   assert.equal(parseOpenSynthesis('{"figures":[{"design":"x","tool":"yosys","alms":10}]}', 's.json')[0]!.alms, 10);
+  // the output of `hybrid-dhm synth <model> --cut N --json` is read as it is
+  const synth = parseOpenSynthesis(JSON.stringify({ cut: 0, pass: 'full', seconds: 3, modelPolicy: 'logic', rows: [
+    { figure: 'adder bits', synthesis: 900, model: 1000 }, { figure: 'registers', synthesis: 400, model: 500 }, { figure: 'ALMs', synthesis: 700, model: 650 }] }), 'synth.json');
+  assert.deepEqual(synth[0], { design: 'head cut 0', tool: 'yosys synth_intel_alm -family cyclone10gx', alms: 700, modelAlms: 650, registers: 400, modelRegisters: 500, adderBits: 900, modelAdderBits: 1000, note: 'hybrid-dhm synth --json, model policy logic' });
+  assert.throws(() => parseOpenSynthesis('{"pass":"coarse","rows":[]}', 'synth.json'), /no numeric 'ALMs' row/);
 });
 
 /** A toy network (as in cost-report.test.ts) for the scenario and inverse tests. */

@@ -1,6 +1,8 @@
 /** Hand-built DHM programs for the cost-model tests (not a test file itself). */
 import type { ConvLayer, DhmLayer, DhmProgram, FixedFormat, HeadCycles, MaxPoolLayer, StreamInfo } from '../../src/dhm/program';
 import { layerLatencyCycles } from '../../src/dhm/program';
+import type { FloatConv } from '../../src/dhm/float';
+import { quantizeConv } from '../../src/dhm/compiler/weights';
 
 export const U8: FixedFormat = { signed: false, bits: 8, intBits: 8 };
 export const fx = (bits: number, intBits = 4): FixedFormat => ({ signed: true, bits, intBits });
@@ -58,13 +60,17 @@ export function randomFloats(n: number, seed: number): Float64Array {
   return out;
 }
 
-/** Power-of-two weight quantisation: scale 2^f with the largest f such that max|w|·2^f ≤ 2^(bits−1) − 1. */
+/**
+ * The compiler's default weight rule (src/dhm/compiler/weights.ts, per-layer pow2, no bias) applied to `w` as one
+ * layer: the fixtures use the compiler's own code, not a copy of the rule.
+ */
 export function quantizePow2(w: Float64Array, bits: number): Int32Array {
-  let maxAbs = 0;
-  for (const v of w) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const lim = 2 ** (bits - 1) - 1;
-  const f = Math.floor(Math.log2(lim / maxAbs));
-  return Int32Array.from(w, (v) => Math.max(-lim, Math.min(lim, Math.round(v * 2 ** f))));
+  const layer: FloatConv = {
+    kind: 'conv', name: 'fixture', input: 'in', output: 'out', inChannels: w.length, outChannels: 1, kernelH: 1, kernelW: 1,
+    strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0, padBottom: 0, padRight: 0, groups: 1,
+    weights: w, bias: new Float64Array(1), padValue: new Float64Array(w.length), activation: 'none', folded: false,
+  };
+  return quantizeConv(layer, U8, fx(bits), { weightBits: bits, weightQuant: 'pow2', perChannel: false }).weights;
 }
 
 /**

@@ -43,7 +43,7 @@ test('real SqueezeNet 1.1 heads: valid programs at 6/8/10 bits, weights follow t
 });
 
 test('reproduce one network: rows labelled, sanity holds on real heads, deterministic', { skip }, () => {
-  const a = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
+  const a = reproduce([model()], { bits: [6, 8, 10] });
   assert.equal(a.rows.length, 12 * 3);
   for (const r of a.rows) for (const k of ROW_FIGURES) assert.ok(isFigure(r.figures[k]), `${r.cutIndex}/${r.bits}: ${k}`);
   for (const bits of [6, 8, 10]) {
@@ -61,7 +61,8 @@ test('reproduce one network: rows labelled, sanity holds on real heads, determin
   // the earliest cut fits, the deepest does not (1,728 vs ~700k multipliers)
   assert.equal(a.rows.find((r) => r.cutIndex === 0 && r.bits === 8)!.fits, true);
   assert.equal(a.rows.find((r) => r.cutIndex === 11 && r.bits === 8)!.fits, false);
-  const b = reproduce([model()], { scenarios: ['eager-tx2'], bits: [6, 8, 10] });
+  const b = reproduce([model()], { bits: [6, 8, 10] });
+  assert.equal(a.files.size, 3 + 1 + 4 * 2, 'report, CSV, JSON, resources plot, two reduction plots per scenario');
   for (const [k, v] of a.files) assert.equal(b.files.get(k), v, `${k} differs between runs`);
   assert.ok(a.files.get('report.md')!.includes('| SqueezeNet | 21%–28% | same latency | squeezenet1.1 |'));
   assert.equal(csdNonZero(0), 0);
@@ -94,10 +95,9 @@ test('CLI reproduce writes the report files; bad options are usage errors', { sk
 
 const STRUCTURAL_CASES: readonly [string, number][] = [['squeezenet1.1', 3], ['mobilenetv2', 3], ['shufflenetv2', 3]];
 
-test('structural lowering equals the DHM compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip: skipUnlessProvisioned(...STRUCTURAL_CASES.map(([id]) => join(MODELS_ROOT, getModel(id).file.path))) }, async () => {
+test('the compiler\'s estimate mode (the sweep\'s programs) equals the calibrated compiler: same layers, weight codes and cycles; ALMs within 1 %', { skip: skipUnlessProvisioned(...STRUCTURAL_CASES.map(([id]) => join(MODELS_ROOT, getModel(id).file.path))) }, async () => {
   const { loadGraph, listCuts, splitAt } = await import('../../src/graph/index');
-  const { compileHead, calibrate, lowerHead } = await import('../../src/dhm/index');
-  const { structuralProgram } = await import('../../src/cost/structural');
+  const { compileHead, calibrate, lowerHead, estimateCompiler } = await import('../../src/dhm/index');
   const { estimateResources } = await import('../../src/cost/resources');
   const { CYCLONE10GX_10CX220 } = await import('../../src/cost/devices');
   const { decodeBmp } = await import('../../src/image/bmp');
@@ -108,13 +108,14 @@ test('structural lowering equals the DHM compiler: same layers, weight codes and
     const p = join(MODELS_ROOT, e.file.path);
     const g = loadGraph(new Uint8Array(readFileSync(p)), p);
     const cuts = listCuts(g);
+    const estimate = estimateCompiler(g, e.preprocessing);
     const frame = toFrame(decodeBmp(new Uint8Array(readFileSync(join(MODELS_ROOT, SAMPLE_IMAGES.cat.path)))), e.preprocessing).data;
     const stats = calibrate(lowerHead(splitAt(g, deepest).head, e.preprocessing), [frame]);
     for (let c = 0; c <= deepest; c++) {
       const head = splitAt(g, c).head;
       for (const bits of [6, 8, 10]) {
         const comp = compileHead(head, { preprocessing: e.preprocessing, calibrationFrames: [frame], calibration: stats, report: false, bits, weightBits: bits }).program;
-        const st = structuralProgram(head, { bits, preprocessing: e.preprocessing });
+        const st = estimate(cuts[c]!, bits);
         assert.deepEqual(st.layers.map((l) => `${l.kind}:${l.output}`), comp.layers.map((l) => `${l.kind}:${l.output}`), `${id} cut ${c}: layers`);
         comp.layers.forEach((l, i) => {
           const s = st.layers[i]!;
@@ -127,7 +128,7 @@ test('structural lowering equals the DHM compiler: same layers, weight codes and
         assert.equal(formulaCycles(st).total, formulaCycles(comp).total, `${id} cut ${c}: cycles`);
         const a = estimateResources(st, CYCLONE10GX_10CX220, { dspPolicy: 'logic' }).totals.alms.value;
         const b = estimateResources(comp, CYCLONE10GX_10CX220, { dspPolicy: 'logic' }).totals.alms.value;
-        assert.ok(Math.abs(a - b) <= 0.01 * b, `${id} cut ${c} ${bits}-bit: ALMs ${a} (structural) vs ${b} (compiler)`);
+        assert.ok(Math.abs(a - b) <= 0.01 * b, `${id} cut ${c} ${bits}-bit: ALMs ${a} (estimate mode) vs ${b} (calibrated)`);
       }
     }
   }

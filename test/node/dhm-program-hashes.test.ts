@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileHead } from '../../src/dhm/quantize';
+import { compileProgram, estimateCompiler } from '../../src/dhm/compiler';
 import { splitAt } from '../../src/graph/index';
 import { compileAt, loadModel } from './helpers/dhm-heads';
 import { programDigest } from './helpers/program-digest';
@@ -47,4 +48,17 @@ test('every legal cut of the three networks at 6, 8 and 10 bits emits the record
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort(), 'the set of (model, cut, bits) differs from the recorded one');
   const diff = Object.keys(want).filter((k) => got[k] !== want[k]);
   assert.deepEqual(diff, [], `${diff.length} of ${Object.keys(want).length} programs changed`);
+});
+
+test('estimate mode: the memo shared by the nested heads of a graph changes no program (every legal cut, 6 and 10 bits)', { timeout: 600_000 }, () => {
+  for (const id of MODELS) {
+    const l = loadModel(id);
+    const shared = estimateCompiler(l.graph, l.model.preprocessing, id);
+    for (const c of l.cuts) {
+      for (const b of [6, 10]) {
+        const alone = compileProgram(splitAt(l.graph, c.index).head, { mode: 'estimate', preprocessing: l.model.preprocessing, calibrationFrames: [], bits: b, weightBits: b, cutIndex: c.index, modelId: id }).program;
+        assert.equal(programDigest(shared(c, b)), programDigest(alone), `${id} cut ${c.index} ${b}-bit`);
+      }
+    }
+  }
 });

@@ -7,9 +7,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   roundShift, activate, overflowTo, runReference, validateProgram, DhmProgramError, parseFormat, formatName,
-  convAccumulatorBits, randomProgram, randomFrame,
+  convAccumulatorBits,
   type ConvLayer, type DhmLayer, type DhmProgram, type FixedFormat, type Rounding, type StreamInfo,
 } from '../../src/dhm/index';
+import { randomProgram, randomFrame } from '../../src/dhm/random';
 
 const F = parseFormat;
 

@@ -79,7 +79,7 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
     const f = est.row.figures;
     $('est-note').textContent = `${getModel(id).network}, cut ${est.cutIndex} (${inputs.cutText(cutList, est.cutIndex)}), ${est.bits}-bit, ${est.clockMHz} MHz. ` +
       (est.programSource === 'structural'
-        ? 'Costed from the calibration-free structural program (exact weights and widths; activation formats assumed) — no run needed.'
+        ? 'Costed from the DHM compiler in estimate mode (its own weights and widths, no calibration: activation ranges assumed) — no run needed.'
         : 'Costed from the calibrated program that ran.') +
       ` Estimate computed in the estimates worker (off the main thread) in ${est.ms.toFixed(1)} ms (measured here).`;
     const verdict = $('fit-verdict');
@@ -100,7 +100,7 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
     $('platform').replaceChildren(table('Paper platform, modelled: Cyclone 10 GX head + PCIe Gen2 x4 + Jetson TX2 tail, vs the TX2 alone',
       ['figure', 'value'],
       ([
-        ['FPGA head cycles', f.fpgaCycles], ['FPGA head latency (cycles / clock)', f.fpgaLatencyMs], ['FPGA power', f.fpgaPowerW], ['FPGA energy', f.fpgaEnergyMJ],
+        ['FPGA head cycles', f.fpgaCycles], ['FPGA head latency (cycles / clock)', f.fpgaLatencyMs], ['FPGA chip power (Quartus-calibrated)', f.fpgaPowerW], ['FPGA energy', f.fpgaEnergyMJ],
         ['link bytes (frame in + features out)', f.linkBytes], ['link time (PCIe fit)', f.linkMs],
         [`GPU tail on the TX2 (${JETSON_TX2.precision})`, f.tailMs], ['GPU tail energy', f.tailEnergyMJ],
         ['hybrid latency', f.hybridLatencyMs], ['GPU-only latency (TX2)', f.gpuOnlyLatencyMs],

@@ -130,7 +130,7 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
         return;
       }
       lt.textContent = `Main thread: the longest blocking task during ${what} took ${longest.longestMs.toFixed(0)} ms; ${longest.count} task(s) over 50 ms (Long Tasks API, measured here). ` +
-        'Off the main thread: the quantiser, the emulator, the estimates and — on the wasm EP — onnxruntime-web (its proxy worker).';
+        'Off the main thread: the quantiser, the emulator, the estimates and onnxruntime-web (its own worker, on both EPs).';
       lt.dataset.ms = String(longest.longestMs);
       lt.dataset.count = String(longest.count);
     },

@@ -1,0 +1,75 @@
+/**
+ * onnxruntime-web in a worker (workers/ort.worker.ts) behind an `Ort`-shaped facade, so src/pipeline/tail.ts drives it
+ * unchanged: `InferenceSession.create` / `run` / `release`, `Tensor`, `env.logLevel`. Every ORT call — session creation
+ * included — runs in the worker, for both EPs; the page's main thread only posts messages. ORT's placement log is
+ * captured in the worker and written to this thread's `console` during `create`, where tail.ts reads it as usual.
+ * A crashed worker fails every pending and later call with an OrtWorkerError naming the cause.
+ */
+import { transfer, wrap, type Remote } from 'comlink';
+import type { InferenceSession } from 'onnxruntime-web';
+import type { OrtWorkerApi, PlainTensor } from '../workers/ort.worker';
+import type { Ort, TailEp } from '../src/pipeline/tail';
+import { ORT_FILES } from './ort-loader';
+
+/** A failure of the ORT worker itself (it could not start or crashed). */
+export class OrtWorkerError extends Error {
+  override name = 'OrtWorkerError';
+}
+
+/** Options of {@link ortInWorker}. */
+export interface OrtWorkerOptions {
+  /** URL of dist/workers/ort.worker.js (default `workers/ort.worker.js` relative to the page). */
+  readonly workerUrl?: string;
+  /** URL of the folder holding the ORT files (default `ort/` relative to the page). */
+  readonly base?: string;
+  /**
+   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
+   * the other cores are left to the emulator and compile workers).
+   */
+  readonly threads?: number;
+  /** The .wasm's bytes (the page prefetches them with progress); the worker starts ORT once they are there. Absent: ORT fetches it. */
+  readonly wasmBinary?: Promise<Uint8Array | null>;
+}
+
+class PlainTensorFacade {
+  constructor(readonly type: string, readonly data: Float32Array, readonly dims: readonly number[]) {}
+  dispose(): void {}
+}
+
+/** Start the worker (ORT is initialised in it once `wasmBinary` resolves) and return the facade. */
+export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort {
+  const worker = new Worker(new URL(opts.workerUrl ?? 'workers/ort.worker.js', location.href), { type: 'module', name: `onnxruntime-web (${ep})` });
+  const api: Remote<OrtWorkerApi> = wrap<OrtWorkerApi>(worker);
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new OrtWorkerError(`the onnxruntime-web worker failed: ${e.message || 'it could not be loaded'}`)));
+  });
+  crashed.catch(() => undefined);
+  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, crashed]);
+  const base = new URL(opts.base ?? 'ort/', location.href);
+  const threads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
+  const ready = Promise.resolve(opts.wasmBinary).then((bytes) => guard(api.init(
+    new URL(ORT_FILES[ep].module, base).href, new URL(ORT_FILES[ep].wasm, base).href, threads, bytes ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : undefined)));
+  ready.catch(() => undefined);
+  const env = { logLevel: 'warning' as string, wasm: { numThreads: threads }, versions: {} };
+
+  const InferenceSessionFacade = {
+    async create(bytes: Uint8Array, options: InferenceSession.SessionOptions = {}) {
+      await ready;
+      const captureLog = env.logLevel === 'verbose';
+      const s = await guard(api.create(bytes, options, env.logLevel, captureLog));
+      for (const line of s.placementLines) console.log(line); // for withPlacementLog on this thread (src/ort/placement.ts)
+      return {
+        inputNames: s.inputNames,
+        outputNames: s.outputNames,
+        async run(feeds: Record<string, PlainTensor>, runOptions: InferenceSession.RunOptions = {}) {
+          const plain: Record<string, PlainTensor> = {};
+          for (const [k, t] of Object.entries(feeds)) plain[k] = { type: t.type, data: t.data, dims: [...t.dims] };
+          const out = await guard(api.run(s.id, plain, runOptions));
+          return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new PlainTensorFacade(t.type, t.data, t.dims)]));
+        },
+        release: () => guard(api.release(s.id)),
+      };
+    },
+  };
+  return { InferenceSession: InferenceSessionFacade, Tensor: PlainTensorFacade, env } as unknown as Ort;
+}
