@@ -5,6 +5,7 @@ import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_PAD
 
 import { rq4, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
 import { padImage } from './window';
+import { H_FRAME, H_INPUT_STREAM } from './abi';
 export { paddedImageBytes } from './window';
 
 /** Most output channels the rows16 path scatters straight into NCHW planes; more go through a row buffer (below). */
@@ -69,7 +70,9 @@ export function convRows16(prog: usize, layer: usize): i32 {
   const bBase = wBase + <usize>(B * T * 16);
   const sBase = bBase + <usize>(B * 16);
   const img = <usize>word(prog, H_SCRATCH);
-  padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img);
+  // the program input is read straight from the frame bytes (run() then skips writing the input stream's values)
+  const frame = word(layer, L_IN0) == word(prog, H_INPUT_STREAM) ? <usize>word(prog, H_FRAME) : 0;
+  padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img, frame);
   const Wp = inW + padL + padR;
   const imgRow = <usize>(Wp * C) << 1; // bytes per padded row
   const pixStep = <usize>(sw * C) << 1; // bytes between the windows of horizontally adjacent output pixels

@@ -59,7 +59,7 @@ export function layerRec(prog: usize, idx: i32): usize {
  * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream (UFIXED<8,8>),
  * one pixel (all 3 channels) per clock with no blanking: pixel (y, x) is valid at cycle y·W + x.
  */
-export function presentFrame(prog: usize): void {
+export function presentFrame(prog: usize, values: bool = true): void {
   const s = streamRec(prog, word(prog, H_INPUT_STREAM));
   const n = word(s, S_HEIGHT) * word(s, S_WIDTH);
   const c = word(s, S_CHANNELS);
@@ -67,7 +67,7 @@ export function presentFrame(prog: usize): void {
   const dst = <usize>word(s, S_DATA);
   const cyc = <usize>word(s, S_CYCLES);
   const total = n * c;
-  let i = 0;
+  let i = values ? 0 : total; // values: only when a layer other than a rows16 conv (which reads the frame) needs them
   for (; i + 16 <= total; i += 16) {
     const b = v128.load(src + <usize>i);
     const lo = i16x8.extend_low_i8x16_u(b), hi = i16x8.extend_high_i8x16_u(b);
