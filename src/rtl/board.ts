@@ -43,6 +43,8 @@ export interface BoardParams {
   readonly boardId: string;
   /** Line rate the UART runs at: clock / clocksPerBit, baud. */
   readonly baudRate: number;
+  /** log2 of the input FIFO size in bytes: room for two windows of DATA chunks (ACK flow control needs one). */
+  readonly inFifoLog2: number;
 }
 
 /** Resolve defaults and check ranges (throws RangeError naming the option). */
@@ -68,6 +70,7 @@ export function boardParams(o: BoardDesignOptions): BoardParams {
     ackTimeoutCycles: o.ackTimeoutCycles ?? Math.round(clockHz / 2),
     boardId,
     baudRate: clockHz / clocksPerBit,
+    inFifoLog2: Math.ceil(Math.log2(2 * windowFrames * chunkBytes)),
   };
 }
 
@@ -119,7 +122,7 @@ module dhm_board (
     .OUT_H(${o.h}), .OUT_W(${o.w}),
     .PROGRAM_HASH(256'h${opts.programHashHex}),
     .CLOCK_KHZ(${p.clockKHz}),
-    .CHUNK(${p.chunkBytes}), .WINDOW(${p.windowFrames}),
+    .CHUNK(${p.chunkBytes}), .WINDOW(${p.windowFrames}), .IN_FIFO_LOG2(${p.inFifoLog2}),
     .IBT_CYCLES(${p.interByteTimeoutCycles}), .ACK_TIMEOUT_CYCLES(${p.ackTimeoutCycles}),
     .BOARD_ID_LEN(${p.boardId.length}), .BOARD_ID(${vstr(p.boardId)})
   ) u_ep (
