@@ -13,11 +13,11 @@
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
  *
  * Usage: node bench/coldstart.mjs [--eps wasm,webgpu] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
- *          [--rounds 3] [--live-eps wasm] [--live-seconds 20] [--out bench/results/coldstart-<date>.json]
+ *          [--rounds 3] [--live-eps wasm|webgpu|none] [--live-seconds 20] [--results bench/results]
  * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
- * cores beside each) goes to --out; the table goes to stdout.
+ * cores beside each) goes to <results>/coldstart-<UTC timestamp>.json (bench/results.mjs); the table goes to stdout.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -26,6 +26,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
 import { freeCores } from './cpu-idle.mjs';
+import { writeResults } from './results.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -36,11 +37,11 @@ const opt = (name, dflt) => {
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter(Boolean);
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
 const ROUNDS = Number(opt('rounds', '3'));
-const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter(Boolean);
+const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter((e) => e && e !== 'none');
 const LIVE_SECONDS = Number(opt('live-seconds', '20'));
 const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
-const OUT = resolve(opt('out', join(ROOT, 'bench', 'results', `coldstart-${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.json`)));
+const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
 const ARGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--enable-unsafe-webgpu'];
 
 for (const [p, how] of [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]) {
@@ -90,7 +91,7 @@ async function demoColdStart(network, ep) {
       return s === 'ready' && document.querySelector('#image-name')?.dataset.name && !document.querySelector('#run-btn').disabled;
     }, { timeout: TIMEOUT_MS, polling: 50 });
     const readyMs = await page.evaluate(() => performance.now());
-    await page.click('#run-btn');
+    await page.$eval('#run-btn', (b) => b.click());
     await page.waitForFunction(() => document.querySelector('#top5-hybrid')?.dataset.shownMs || document.querySelector('#status')?.dataset.state === 'error', { timeout: TIMEOUT_MS, polling: 50 });
     const r = await page.evaluate(() => ({
       shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
@@ -121,10 +122,10 @@ async function liveFps(network, ep, seconds) {
   return withFreshBrowser(async (page, errors) => {
     await page.goto(`${server.url}/?tail=${ep}&network=${network}`);
     await page.waitForFunction(() => document.querySelector('#status')?.dataset.state === 'ready' && !document.querySelector('#live-start').disabled, { timeout: TIMEOUT_MS, polling: 100 });
-    await page.click('#live-start');
+    await page.$eval('#live-start', (b) => b.click()); // a DOM click: the button may be scrolled out of view
     await page.waitForFunction(() => ['running', 'error'].includes(document.querySelector('#live-status')?.dataset.state) && (document.querySelector('#live-fps')?.dataset.hybridFps || document.querySelector('#live-status')?.dataset.state === 'error'), { timeout: TIMEOUT_MS, polling: 200 });
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    await page.click('#live-stop');
+    await page.$eval('#live-stop', (b) => b.click());
     await page.waitForFunction(() => ['stopped', 'error'].includes(document.querySelector('#live-status')?.dataset.state), { timeout: TIMEOUT_MS, polling: 200 });
     const r = await page.evaluate(() => ({ ...document.querySelector('#live-fps').dataset, status: document.querySelector('#live-status').textContent, state: document.querySelector('#live-status').dataset.state }));
     if (r.state === 'error') throw new Error(`live (${network}, ${ep}) failed: ${r.status} ${errors.join('; ')}`);
@@ -182,8 +183,7 @@ const machine = {
   loadAverage1m: loads.length ? { min: Math.min(...loads), max: Math.max(...loads), median: median(loads) } : null,
   idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
 };
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, machine, coldstart, live, error: failure ? String(failure) : null }, null, 2) + '\n');
+const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(), rounds: ROUNDS, machine, coldstart, live, error: failure ? String(failure) : null });
 
 console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
 console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');

@@ -8,6 +8,7 @@ import type { ModelEntry } from '../src/models/registry';
 import type { RgbFrame } from '../src/image/preprocess';
 import { nodeCalibrationFrames } from './calibration';
 import { MODELS_ROOT, ModelNotFoundError } from './paths';
+import { paperPlatformModel } from '../src/cost/platform-model';
 
 /** A PipelineEnv for Node. The tail runs on the wasm EP (Node has no WebGPU); `threads` wasm threads (default 1). */
 export function nodePipelineEnv(threads = 1): PipelineEnv {
@@ -17,6 +18,7 @@ export function nodePipelineEnv(threads = 1): PipelineEnv {
   return {
     ort: ort as unknown as PipelineEnv['ort'],
     tailEp: 'wasm',
+    platform: paperPlatformModel(),
     checkPlacement: false, // Node's ORT prints its log to stdout, not through console; the wasm EP is CPU-only anyway
     async loadFile(path) {
       const p = join(MODELS_ROOT, path);

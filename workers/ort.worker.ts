@@ -2,13 +2,14 @@
  * onnxruntime-web in a module worker (both EPs: WebGPU works in workers), so that no ORT call — session creation
  * included, which ORT's own proxy option cannot move off the main thread for the WebGPU EP — blocks the page.
  * Thin comlink adapter, driven by www/ort-worker.ts (which gives the pipeline an `Ort`-shaped facade):
- * `init` imports the ORT build by URL and configures it; `create` makes a session and returns ORT's placement log lines
+ * `init` imports the ORT build by URL, configures it and starts its runtime (a one-node warm-up session); `create` makes a session and returns ORT's placement log lines
  * (captured here, where ORT writes them) for the page to parse; `run` takes and returns plain {type, data, dims}.
  */
 import { expose, transfer } from 'comlink';
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import type { Ort } from '../src/pipeline/tail';
 import { withPlacementLog } from '../src/ort/placement';
+import { identityModel } from './onnx-identity';
 
 /** A tensor as it crosses the worker boundary. */
 export interface PlainTensor {
@@ -28,7 +29,7 @@ function need(): Ort {
 
 const api = {
   /** Import the ORT module at `moduleUrl` and configure its wasm (path or bytes, threads; no proxy: this is the worker). */
-  async init(moduleUrl: string, wasmUrl: string, threads: number, wasmBinary?: Uint8Array): Promise<string> {
+  async init(moduleUrl: string, wasmUrl: string, threads: number, ep: 'webgpu' | 'wasm', wasmBinary?: Uint8Array): Promise<string> {
     const o = (await import(/* @vite-ignore */ moduleUrl)) as Ort;
     o.env.wasm.wasmPaths = { wasm: wasmUrl };
     if (wasmBinary) o.env.wasm.wasmBinary = wasmBinary;
@@ -36,6 +37,16 @@ const api = {
     o.env.wasm.proxy = false;
     o.env.logLevel = 'warning';
     ort = o;
+    // Start ORT's runtime now (compile and instantiate its .wasm; the WebGPU device for that EP) with a one-node model,
+    // so the first real session does not pay for it. A failure here is left to that session to report.
+    try {
+      // inside withPlacementLog: it hooks `console` for good before ORT's runtime binds it (src/ort/placement.ts), so the
+      // placement log of every later session can be captured
+      const { result: warm } = await withPlacementLog(() => o.InferenceSession.create(identityModel(), { executionProviders: [ep] }));
+      await warm.release();
+    } catch {
+      // e.g. no WebGPU adapter: the tail's session creation falls back to wasm and says so
+    }
     return o.env.versions?.web ?? 'unknown';
   },
   /** Create a session; with `captureLog`, ORT's placement lines logged meanwhile come back with it. */

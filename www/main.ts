@@ -30,7 +30,7 @@ import { createLivePanel } from './panels/live';
 import { $ } from './dom';
 import { mountAccuracyPanel } from './accuracy';
 import { decodeImageUrl } from './image';
-import { SAMPLE_IMAGES } from '../src/models/registry';
+import { getModel, SAMPLE_IMAGES } from '../src/models/registry';
 
 const longTasks = longTaskMonitor();
 const state = createState();
@@ -95,12 +95,15 @@ const inputs = createInputsPanel(state, status, tail);
 // The default system (first network, cut 0, 8 bits) is prepared in the background from the start — quantised in its
 // worker, the tail's session created once the runtime is loaded — so the first Run starts from a prepared system.
 // Work that can wait (the estimates' sweep over every cut) waits for it.
+void env.calibrationFrames(getModel(inputs.model())).catch(() => undefined); // in the compile worker, while the model loads
 const defaultPrepared = pipeline.prepare(inputs.config()).catch(() => undefined);
 // Offline support after that too: a first visit's service worker downloads the whole app shell (both ORT builds).
 void defaultPrepared.then(() => enableOffline()).then(renderOffline);
 const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient(), defaultPrepared);
 const result = createResultPanel(estimates);
 const backends = createBackends();
+// The emulator worker and its .wasm, started now: the first run's head should not pay for them.
+void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
 const deps = { state, status, inputs, estimates, result, backends, pipeline, longTasks, ortReady };
 createRunPanel(deps);
 createLivePanel(deps);
@@ -117,8 +120,6 @@ mountAccuracyPanel($('app'), {
   env, backend: () => backends.get('emulator'), model: () => inputs.config().modelId, cut: () => inputs.config().cut ?? 0,
   images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
 });
-// Off the first run's critical path, once the page is usable: the emulator worker.
-void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
 
 /** Handles for debugging from the console and for the end-to-end tests (read-only use). */
 (globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };

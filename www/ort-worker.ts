@@ -48,7 +48,7 @@ export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort {
   const base = new URL(opts.base ?? 'ort/', location.href);
   const threads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
   const ready = Promise.resolve(opts.wasmBinary).then((bytes) => guard(api.init(
-    new URL(ORT_FILES[ep].module, base).href, new URL(ORT_FILES[ep].wasm, base).href, threads, bytes ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : undefined)));
+    new URL(ORT_FILES[ep].module, base).href, new URL(ORT_FILES[ep].wasm, base).href, threads, ep, bytes ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : undefined)));
   ready.catch(() => undefined);
   const env = { logLevel: 'warning' as string, wasm: { numThreads: threads }, versions: {} };
 

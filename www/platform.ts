@@ -10,6 +10,7 @@ import type { RgbFrame } from '../src/image/preprocess';
 import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
+import { paperPlatformModel } from '../src/cost/platform-model';
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
@@ -86,6 +87,7 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     ort: opts.ort,
     tailEp: opts.tailEp,
     // ORT's placement log is read from `console` on this thread (www/ort-worker.ts writes the worker's lines here).
+    platform: paperPlatformModel(),
     checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
     calibrationFrames(model: ModelEntry) {

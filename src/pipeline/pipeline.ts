@@ -35,9 +35,7 @@ import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/
 import { parseLabels, topK, type Ranked } from '../models/labels';
 import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
 import { packFeatureMap, unpackFeatureMap, packedBytes } from '../backend/featuremap';
-import { CYCLONE10GX_10CX220, PCIE_GEN2_X4 } from '../cost/devices';
-import { linkTimeMs } from '../cost/link';
-import { measured, modelled, type Figure, type Provenance } from '../provenance/provenance';
+import { measured, modelled, type Constant, type Figure, type Provenance } from '../provenance/provenance';
 import { abortError } from '../backend/abort';
 import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
@@ -70,6 +68,22 @@ export interface PipelineEnv {
    * calibration frames) is computed: a worker in the page; in-process when absent. Must give the same report.
    */
   quantReport?(head: Graph, options: CompileOptions, program: DhmProgram): Promise<QuantReport>;
+  /**
+   * The modelled paper platform of the result table (the FPGA's default clock and the host link's transfer time),
+   * injected by the caller so the pipeline does not import the cost model (`paperPlatformModel()` of
+   * src/cost/platform-model.ts in the page and the CLI).
+   */
+  readonly platform: PlatformModel;
+}
+
+/** The modelled platform figures that the result table needs (each a Figure with its provenance and source). */
+export interface PlatformModel {
+  /** The DHM clock used when a config sets none, in MHz (a sourced constant). */
+  readonly defaultClockMHz: Constant;
+  /** Name of the host link in the result table (e.g. 'PCIe Gen2 x4'). */
+  readonly linkName: string;
+  /** Modelled transfer time in ms of `bytes` bytes of feature map over the host link (0 bytes → 0 ms). */
+  linkTimeMs(bytes: number): Figure;
 }
 
 /** Which system to build: model, cut, quantisation options and the FPGA clock. */
@@ -105,6 +119,11 @@ export interface PreparedHybrid {
   readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
   readonly labels: readonly string[];
+  /**
+   * Wall times inside quantize-head, ms (measured here): the calibration frames, the compiler (in its worker in the
+   * page), and the tail's ORT session — the last two run at the same time.
+   */
+  readonly prepareMs: { readonly framesMs: number; readonly compileMs: number; readonly tailSessionMs: number };
   /** The DHM clock of this call's config, MHz, and where it came from (default with its source, or set by the user). */
   readonly clockMHz: number;
   readonly clockSource: string;
@@ -149,6 +168,13 @@ export interface HybridResult {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
+/** The tail's input after the transfer stage: float32 NCHW (dequantised codes), its dims, and the bytes on the wire. */
+export interface TailInput {
+  readonly data: Float32Array;
+  readonly dims: readonly [1, number, number, number];
+  readonly wireBytes: number;
+}
+
 /** What the tail stages give for one head result. */
 export interface TailOutput {
   readonly logits: Float32Array;
@@ -166,8 +192,8 @@ function configKey(c: HybridConfig, ep: TailEp): string {
 }
 
 /** The clock of a config: the user's, or the Cyclone 10 GX profile's default with its source. */
-function clockOf(config: HybridConfig): { clockMHz: number; clockSource: string } {
-  const clock = CYCLONE10GX_10CX220.clockMHz;
+function clockOf(config: HybridConfig, platform: PlatformModel): { clockMHz: number; clockSource: string } {
+  const clock = platform.defaultClockMHz;
   return config.clockMHz === undefined
     ? { clockMHz: clock.value, clockSource: `${clock.value} MHz default: ${clock.source}` }
     : { clockMHz: config.clockMHz, clockSource: `${config.clockMHz} MHz, set by the user` };
@@ -202,7 +228,7 @@ export class HybridPipeline {
     }
     // A preparation already in flight (e.g. started in the background) is shared; this caller stops waiting on abort.
     const r = cached ? await raceAbort(p, signal) : await p;
-    return { ...r, ...clockOf(config) };
+    return { ...r, ...clockOf(config, this.env.platform) };
   }
 
   /** The EP a config's tail and baseline run on. */
@@ -224,15 +250,20 @@ export class HybridPipeline {
     });
     const q = await runStage('quantize-head', ctx, async () => {
       // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
+      const t0 = performance.now();
       const tailP = Promise.resolve(env.ortReady).then(() => createOrtRunner(env.ort, tailBytes, ep, `tail of ${model.id} at cut ${cut.index}`, env.checkPlacement));
+      let tailSessionMs = NaN;
+      void tailP.then(() => { tailSessionMs = performance.now() - t0; }, () => undefined);
       const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
       try {
         const frames = await env.calibrationFrames(model, signal);
+        const framesMs = performance.now() - t0;
         const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false };
         const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
+        const compileMs = performance.now() - t0 - framesMs;
         const labelsText = await labelsP;
         const tail = await tailP;
-        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels) };
+        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels), prepareMs: { framesMs, compileMs, tailSessionMs } };
       } catch (e) {
         labelsP.catch(() => undefined);
         // the run failed or was cancelled while the session was being created: nobody will use it
@@ -257,7 +288,7 @@ export class HybridPipeline {
       return report;
     };
     return {
-      key, model, graph, cuts, cut, program, quantReport: quantReportOnce,
+      key, model, graph, cuts, cut, program, quantReport: quantReportOnce, prepareMs: q.prepareMs,
       formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
@@ -323,18 +354,29 @@ export class HybridPipeline {
 
   /** Stages transfer, run-tail and top5 for one head result: the hybrid logits and top-5. */
   async runTail(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailOutput> {
-    const outStream = p.program.streams[p.program.output]!;
+    return this.runTailOn(p, await this.runTransfer(p, head, ctx), ctx);
+  }
+
+  /**
+   * Stage transfer alone: the head's output through the link's wire format and back, dequantised to the tail's float
+   * input (live mode runs it for frame n+1 while the tail of frame n runs). The head's output is not kept.
+   */
+  runTransfer(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailInput> {
+    const fmt = p.program.streams[p.program.output]!.format;
     const [c, h, w] = head.shape;
-    const fmt = outStream.format;
-    const { tailInput, wireBytes } = await runStage('transfer', ctx, () => {
-      // The head's output through the link's wire format and back (packing errors name the value at fault).
+    return runStage('transfer', ctx, () => {
+      // packing errors name the value at fault
       const wire = packFeatureMap(head.output, c, h, w, fmt);
       const received = unpackFeatureMap(wire, c, h, w, fmt);
-      return { tailInput: dequantize(received, fmt), wireBytes: wire.length };
+      return { data: dequantize(received, fmt), dims: [1, c, h, w] as const, wireBytes: wire.length };
     });
-    const logits = await runStage('run-tail', ctx, () => p.tail.run(tailInput, [1, c, h, w], ctx.signal));
+  }
+
+  /** Stages run-tail and top5 on a transferred feature map. */
+  async runTailOn(p: PreparedHybrid, input: TailInput, ctx: StageContext): Promise<TailOutput> {
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(input.data, input.dims, ctx.signal));
     const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
-    return { logits, top5, wireBytes };
+    return { logits, top5, wireBytes: input.wireBytes };
   }
 
   private result(p: PreparedHybrid, backend: HeadBackend, head: HeadResult, tail: TailOutput, base: { logits: Float32Array; runner: OrtRunner } | null,
@@ -347,12 +389,12 @@ export class HybridPipeline {
       ? boardLink.clockKind === 'simulated-line'
         ? modelled(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes on a simulated serial line (baud-rate pacing, not a real link)`)
         : measured(boardLink.ms, 'ms', `${boardLink.description}: ${boardLink.bytesFromBoard + boardLink.bytesToBoard} bytes, measured here on the wall clock`)
-      : linkTimeMs(wireBytes, PCIE_GEN2_X4);
+      : this.env.platform.linkTimeMs(wireBytes);
     const table: ResultRow[] = [
       { name: 'FPGA head time (TX2+Cyclone 10 GX)', figure: modelled(fpgaMs, 'ms', `${head.cycles.total} cycles (exact, ${backend.kind} backend) / ${p.clockSource}`) },
       { name: 'FPGA head cycles', figure: modelled(head.cycles.total, 'cycles', `streaming pipeline of docs/datapath.md §9, first output at cycle ${head.cycles.firstOutput}`) },
       { name: 'feature map at the cut', figure: modelled(wireBytes, 'bytes', `${p.cut.shape.join('x')} values, ${formatName(head.format)}, packed 4 per 32-bit word as on the authors' PCIe link`) },
-      { name: head.link ? 'link time (board link)' : 'link time (PCIe Gen2 x4)', figure: link },
+      { name: head.link ? 'link time (board link)' : `link time (${this.env.platform.linkName})`, figure: link },
       { name: 'head on this machine', figure: measured(ms('run-head'), 'ms', `wall time of the ${backend.description} here (not the FPGA's time)`) },
       { name: 'transfer on this machine', figure: measured(ms('transfer'), 'ms', 'pack + unpack + dequantise, wall time here') },
       { name: `tail on this machine (${p.tail.ep})`, figure: measured(ms('run-tail'), 'ms', `onnxruntime-web ${p.tail.ep} EP on this machine — a different device from the paper's Jetson TX2`) },

@@ -238,7 +238,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       const hybridFps = Number(await attr(page, '#live-fps', 'hybridFps'));
       const bareFps = Number(await attr(page, '#live-fps', 'bareFps'));
       assert.ok(hybridFps > 0 && bareFps > 0, `fps measured: hybrid ${hybridFps}, bare ${bareFps}`);
-      assert.match(await text(page, '#live-fps'), /Hybrid [\d.]+ frames\/s over \d+ frames, bare ShuffleNet.* frames\/s on wasm — ratio/);
+      assert.match(await text(page, '#live-fps'), /Hybrid [\d.]+ frames\/s over \d+ frames, bare ShuffleNetV2 [\d.]+ frames\/s over \d+ frames on wasm — ratio/);
       console.log(`live (shufflenetv2, wasm): ${await text(page, '#live-fps')} ${await text(page, '#live-longtask')}`); // informational (measured)
       assert.equal(await page.$eval('#run-btn', (e) => (e as Dom).disabled), false, 'Run is enabled again');
       // a hidden tab stops it

@@ -1,29 +1,54 @@
 /**
  * Live mode (#live): frames from the camera, or a loop over the four sample images where there is none, through the
- * hybrid system continuously — the head of frame n+1 runs in the emulator worker while the tail of frame n runs in
- * onnxruntime-web — with the measured frames per second next to the bare full model's on the same EP (measured first,
- * on the same frames, in the same page). Start / Stop; it stops cleanly (after the frame in flight) when the tab is
+ * hybrid system continuously — while the tail of frame n runs in onnxruntime-web's worker, the head of frame n+2 runs in
+ * the emulator worker and the transfer of frame n+1 on the main thread — with the measured frames per second next to the bare full model's on the same EP, on the same
+ * frames, in the same page, timed in alternating phases (1.5 s bare, 4 s hybrid) so both see the same machine load. Start / Stop; it stops cleanly (after the frame in flight) when the tab is
  * hidden or a frame fails, and says why.
  */
 import { SAMPLE_IMAGES, type SampleImageId } from '../../src/models/registry';
 import { frameToTensor, toFrame, type RgbFrame } from '../../src/image/preprocess';
 import type { HeadResult } from '../../src/backend/head-backend';
 import type { StageContext, StageTiming } from '../../src/pipeline/stages';
+import type { TailInput } from '../../src/pipeline/pipeline';
 import { $ } from '../dom';
 import { stageOf } from './status';
 import type { RunDeps } from './run';
 
-/** Frames per second over completed frames' end times (ms): (n − 1) / span; null with fewer than 2 frames. */
-export function framesPerSecond(endsMs: readonly number[]): number | null {
-  if (endsMs.length < 2) return null;
-  return ((endsMs.length - 1) * 1000) / (endsMs[endsMs.length - 1]! - endsMs[0]!);
-}
-
-/** Frames the bare model is timed on (at least), and the least time it is timed for, ms. */
-const BARE_MIN_FRAMES = 3;
-const BARE_MIN_MS = 1500;
-/** Frames of each side not counted (warm-up: the first runs of a session are slower). */
+/** Length of each bare phase and of each hybrid phase, ms (each also runs at least MIN_PHASE_FRAMES counted frames). */
+const BARE_PHASE_MS = 1500;
+const HYBRID_PHASE_MS = 4000;
+const MIN_PHASE_FRAMES = 3;
+/** Frames not counted in each side's first phase (warm-up: the first runs of a session are slower); later phases skip 1. */
 const WARMUP_FRAMES = 2;
+
+/** Counted frames and their time, ms. */
+interface Tally {
+  frames: number;
+  ms: number;
+}
+const add = (a: Tally, b: Tally): Tally => ({ frames: a.frames + b.frames, ms: a.ms + b.ms });
+/** Frames per second of a tally; null before any counted frame. */
+const fps = (t: Tally): number | null => (t.frames > 0 && t.ms > 0 ? (t.frames * 1000) / t.ms : null);
+
+/**
+ * Run `frame` repeatedly: the first `skip` frames are not counted; then frames are counted (time from the end of the
+ * last skipped frame) until at least `minMs` and MIN_PHASE_FRAMES, or `stop()`. `frame` gets the running tally.
+ */
+async function timePhase(skip: number, minMs: number, frame: (current: Tally) => Promise<void>, stop: () => boolean): Promise<Tally> {
+  const current: Tally = { frames: 0, ms: 0 };
+  let t0 = 0;
+  for (let n = 0; !stop(); n++) {
+    await frame(current);
+    const now = performance.now();
+    if (n + 1 === skip) t0 = now;
+    else if (n + 1 > skip) {
+      current.frames++;
+      current.ms = now - t0;
+      if (current.ms >= minMs && current.frames >= MIN_PHASE_FRAMES) break;
+    }
+  }
+  return current;
+}
 
 /** Wire the live panel's Start and Stop. */
 export function createLivePanel(d: RunDeps): void {
@@ -92,47 +117,70 @@ export function createLivePanel(d: RunDeps): void {
       step = 'frames';
       source = await frameSource(p.model.preprocessing);
       // The bare full model on the same EP and the same frames: its frames per second, measured first.
+      // Phases alternate: the bare full model on the same EP and frames, then the hybrid, again and again, so both see
+      // the same machine load; each side's fps = its counted frames / their time over all its phases.
       step = 'gpu-only';
-      say(`Live: timing the bare ${p.model.network} on ${ep}…`, 'bare');
       const full = await pipeline.fullRunner(p.model, ep);
-      const bareEnds: number[] = [];
-      for (let i = 0; stopReason === null; i++) {
-        const t = frameToTensor(source.next(i), p.model.preprocessing);
-        await full.run(t.data, t.dims);
-        bareEnds.push(performance.now());
-        const counted = bareEnds.length - WARMUP_FRAMES;
-        if (counted >= BARE_MIN_FRAMES && bareEnds[bareEnds.length - 1]! - bareEnds[WARMUP_FRAMES]! >= BARE_MIN_MS) break;
-      }
-      const bareFps = framesPerSecond(bareEnds.slice(WARMUP_FRAMES));
-      if (bareFps !== null) fpsEl.dataset.bareFps = String(bareFps);
-      // The hybrid, pipelined: head of frame n+1 in the worker while the tail of frame n runs.
-      step = 'run-head';
-      const ends: number[] = [];
-      let headP: Promise<HeadResult> = pipeline.runHead(p, source.next(0), backend, ctx);
-      for (let n = 0; stopReason === null; n++) {
-        timings.length = 0;
-        step = 'run-head';
-        const head = await headP;
-        const nextFrame = source.next(n + 1);
-        headP = pipeline.runHead(p, nextFrame, backend, ctx);
-        headP.catch(() => undefined); // awaited in the next iteration (or dropped on stop)
-        step = 'run-tail';
-        const r = await pipeline.runTail(p, head, ctx);
-        backend.recycle?.(head.output);
-        ends.push(performance.now());
-        const fps = framesPerSecond(ends.slice(WARMUP_FRAMES));
-        const now = ends.length - WARMUP_FRAMES;
-        $('live-top1').textContent = `frame ${ends.length}: ${r.top5[0]!.label}`;
-        if (fps !== null) {
-          fpsEl.dataset.hybridFps = String(fps);
-          fpsEl.dataset.frames = String(now);
-          if (bareFps) fpsEl.dataset.ratio = String(fps / bareFps);
-          fpsEl.textContent = `Hybrid ${fps.toFixed(1)} frames/s over ${now} frames, bare ${p.model.network} ${bareFps?.toFixed(1) ?? '?'} frames/s on ${ep}` +
-            (bareFps ? ` — ratio ${(fps / bareFps).toFixed(2)}` : '') + ' (measured here; first frames of each not counted).';
+      const bare: Tally = { frames: 0, ms: 0 };
+      const hybrid: Tally = { frames: 0, ms: 0 };
+      let i = 0;
+      const show = (current: Tally): void => {
+        const hf = fps(add(hybrid, current));
+        const bf = fps(bare);
+        if (hf === null) return;
+        fpsEl.dataset.hybridFps = String(hf);
+        fpsEl.dataset.frames = String(hybrid.frames + current.frames);
+        if (bf !== null) {
+          fpsEl.dataset.bareFps = String(bf);
+          fpsEl.dataset.ratio = String(hf / bf);
         }
-        say(`Live on ${source.name}: head on ${backend.description} (frame n+1) while the tail of frame n runs on ${ep}.`, 'running');
+        fpsEl.textContent = `Hybrid ${hf.toFixed(1)} frames/s over ${hybrid.frames + current.frames} frames, bare ${p.model.network} ${bf?.toFixed(1) ?? '?'} frames/s over ${bare.frames} frames on ${ep}` +
+          (bf ? ` — ratio ${(hf / bf).toFixed(2)}` : '') + ' (measured here, in alternating phases; the first frames of each phase not counted).';
+      };
+      for (let phase = 0; stopReason === null; phase++) {
+        const skip = phase === 0 ? WARMUP_FRAMES : 1; // the first frames of a phase are not counted (warm-up, phase switch)
+        step = 'gpu-only';
+        say(`Live: timing the bare ${p.model.network} on ${ep} (phase ${phase + 1})…`, phase === 0 ? 'bare' : 'running');
+        const b = await timePhase(skip, BARE_PHASE_MS, async () => {
+          const t = frameToTensor(source!.next(i++), p.model.preprocessing);
+          await full.run(t.data, t.dims);
+        }, () => stopReason !== null);
+        bare.frames += b.frames;
+        bare.ms += b.ms;
+        // The hybrid, pipelined in three stages: while the tail of frame n runs (ORT worker), the head of frame n+2 runs
+        // in the emulator worker and the transfer of frame n+1 on this thread.
+        step = 'run-head';
+        let headP: Promise<HeadResult> = pipeline.runHead(p, source.next(i++), backend, ctx);
+        const transferNext = async (): Promise<TailInput> => {
+          step = 'run-head';
+          const head = await headP;
+          headP = pipeline.runHead(p, source!.next(i++), backend, ctx);
+          headP.catch(() => undefined); // awaited by the next transfer (or drained below)
+          step = 'transfer';
+          const x = await pipeline.runTransfer(p, head, ctx);
+          backend.recycle?.(head.output);
+          return x;
+        };
+        let input = await transferNext();
+        say(`Live on ${source.name}: the tail of frame n (${ep}), the transfer of frame n+1 and the head of frame n+2 (${backend.description}) at the same time.`, 'running');
+        const h = await timePhase(skip, HYBRID_PHASE_MS, async (current) => {
+          timings.length = 0;
+          step = 'run-tail';
+          const tailP = pipeline.runTailOn(p, input, ctx);
+          tailP.catch(() => undefined); // awaited below, after the next transfer
+          const next = transferNext();
+          next.catch(() => undefined);
+          const r = await tailP;
+          input = await next;
+          $('live-top1').textContent = `frame ${i}: ${r.top5[0]!.label}`;
+          show(current);
+        }, () => stopReason !== null);
+        step = 'run-head';
+        await headP.then((hr) => backend.recycle?.(hr.output));
+        hybrid.frames += h.frames;
+        hybrid.ms += h.ms;
+        show({ frames: 0, ms: 0 });
       }
-      await headP.then((h) => backend.recycle?.(h.output), () => undefined);
       say(`Live stopped: ${stopReason}.`, 'stopped');
       fpsEl.dataset.stopReason = stopReason ?? '';
     } catch (e) {

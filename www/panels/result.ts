@@ -105,7 +105,10 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
       const hereGpu: Segment[] = [{ name: `full model (${r.tailEp})`, figure: measured(ms(r, 'gpu-only'), 'ms', `${src('gpu-only')} (the first run of a model includes creating its session)`) }];
       const maxH = Math.max(hereHybrid.reduce((a, s) => a + s.figure.value, 0), ms(r, 'gpu-only'));
       const prep = r.timings.filter((t) => ['load-model', 'choose-cut', 'quantize-head'].includes(t.stage));
-      lanes.push(h('div', { class: 'lanes' }, h('p', { class: 'help' }, `This machine, measured (a different device from the paper's; preparation, not in the bars: ${prep.map((t) => `${t.stage} ${t.cached ? 'cached' : num(t.ms) + ' ms'}`).join(', ')}):`),
+      const pm = p.prepareMs;
+      lanes.push(h('div', { class: 'lanes' }, h('p', { class: 'help', id: 'prep-times', 'data-frames-ms': String(pm.framesMs), 'data-compile-ms': String(pm.compileMs), 'data-tail-session-ms': String(pm.tailSessionMs) },
+        `This machine, measured (a different device from the paper's; preparation, not in the bars: ${prep.map((t) => `${t.stage} ${t.cached ? 'cached (prepared earlier or in the background)' : num(t.ms) + ' ms'}`).join(', ')}; ` +
+        `inside quantize-head: calibration images ${num(pm.framesMs)} ms, then the compiler ${num(pm.compileMs)} ms while the tail's session took ${num(pm.tailSessionMs)} ms from the stage's start):`),
         lane('Hybrid', hereHybrid, maxH, 'lane-here-hybrid'), lane('GPU only', hereGpu, maxH, 'lane-here-gpu')));
       $('timeline').replaceChildren(...lanes);
     },
