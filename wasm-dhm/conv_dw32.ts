@@ -1,16 +1,18 @@
-// dw32 datapath of the conv block: depthwise (one input channel per output channel), i32x4 lanes = 4 channels,
-// i32x4.mul. Chosen by src/dhm/wasm.ts when the worst-case |acc| < 2^31.
+// dw32 datapath of the conv block: depthwise (one input channel per output channel), i32 accumulators. Chosen by
+// src/dhm/wasm.ts when the worst-case |acc| < 2^31. Two variants computing the same integers: dw16 (codes and weights
+// fit i16, channels a multiple of 8: 8 channels per step with exact i16×i16→i32 products from the padded i16 image)
+// and the i32 lanes (4 channels per step, i32x4.mul) otherwise.
 
-import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_SH, L_SW, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
-
+import { H_SCRATCH, H_SCRATCH_BYTES, L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_B, L_PAD_L, L_PAD_R, L_PAD_T, L_PAD_VALUE, L_SH, L_SW, S_BITS, S_CHANNELS, S_DATA, S_HEIGHT, S_SIGNED, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 import { rowAddress } from './line_buffer';
-
+import { padImage, paddedImageBytes } from './window';
 import { rq4, scaleOf, setupRq } from './conv_lanes';
 
-/** Bytes of the dw32 packed constants (must match {@link packDw32}). */
+/** Bytes of the dw32 packed constants (must match {@link packDw32}): i32 weights, bias, f64 scales, pad codes, then the
+ * i16 section of the dw16 variant (a flag word + slack, i16 weights). */
 export function packedBytesDw32(outC: i32, kh: i32, kw: i32): i32 {
   const Cp = (outC + 3) & ~3;
-  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4;
+  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4 + 16 + kh * kw * Cp * 2;
 }
 
 /** Packs a depthwise conv's i32 weights (tap-major, channel lanes), biases, f64 scales and pad codes into `p`. */
@@ -32,6 +34,18 @@ export function packDw32(layer: usize, inC: i32, outC: i32, groups: i32, kh: i32
     store<f64>(sBase + <usize>(c * 8), valid ? scaleOf(load<i32>(shift + (<usize>c << 2))) : 1.0);
     store<i32>(padBase + <usize>(c * 4), valid ? load<i32>(padV + (<usize>c << 2)) : 0);
   }
+  // dw16 section: whether every weight fits i16, and the weights as i16 (tap-major, channel lanes)
+  const flag = padBase + <usize>(Cp * 4);
+  const w16 = flag + 16;
+  let fits: i32 = 1;
+  for (let c = 0; c < Cp; c++) {
+    for (let t = 0; t < taps; t++) {
+      const v = c < outC ? load<i32>(w + (<usize>(c * taps + t) << 2)) : 0;
+      if (v < -32768 || v > 32767) fits = 0;
+      store<i16>(w16 + <usize>((t * Cp + c) * 2), <i16>v);
+    }
+  }
+  store<i32>(flag, fits);
   return STATUS_OK;
 }
 
@@ -54,6 +68,46 @@ export function convDw32(prog: usize, layer: usize): i32 {
   const padBase = sBase + <usize>(Cp * 8);
   const out = <usize>word(outS, S_DATA);
   const inH = word(inS, S_HEIGHT);
+  // dw16: 8 channels per step, i16 codes × i16 weights widened to exact i32 products (i32x4.extmul), i32 accumulators,
+  // windows read from the padded i16 image (no bounds tests) — when every code fits i16, C is a multiple of 8 and the
+  // wrapper reserved the padded image in scratch. Same integers as the i32 lanes below (exact products and sums).
+  const inBits = word(inS, S_BITS);
+  const inFits16 = word(inS, S_SIGNED) != 0 ? inBits <= 16 : inBits <= 15;
+  const padB = word(layer, L_PAD_B), padR = word(layer, L_PAD_R);
+  if (C % 8 == 0 && inFits16 && load<i32>(padBase + <usize>(Cp * 4)) != 0
+    && word(prog, H_SCRATCH_BYTES) >= paddedImageBytes(inH, inW, C, padT, padL, padB, padR)) {
+    const img = <usize>word(prog, H_SCRATCH);
+    padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img);
+    const w16 = padBase + <usize>(Cp * 4) + 16;
+    const Wp = inW + padL + padR;
+    const pix2 = <usize>(C << 1);
+    const imgRow = <usize>Wp * pix2;
+    const opix = <usize>(C << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const rowA = img + <usize>(oy * sh) * imgRow;
+      for (let ox = 0; ox < outW; ox++) {
+        const win = rowA + <usize>(ox * sw) * pix2;
+        const px = out + <usize>(oy * outW + ox) * opix;
+        for (let c = 0; c < C; c += 8) {
+          let lo = v128.load(bBase + (<usize>c << 2)), hi = v128.load(bBase + (<usize>c << 2), 16);
+          let wq = w16 + (<usize>c << 1);
+          for (let ky = 0; ky < kh; ky++) {
+            let q = win + <usize>(ky * dh) * imgRow + (<usize>c << 1);
+            for (let kx = 0; kx < kw; kx++) {
+              const x = v128.load(q), wv = v128.load(wq);
+              lo = i32x4.add(lo, i32x4.extmul_low_i16x8_s(x, wv));
+              hi = i32x4.add(hi, i32x4.extmul_high_i16x8_s(x, wv));
+              q += <usize>dw * pix2;
+              wq += <usize>(Cp << 1);
+            }
+          }
+          v128.store(px + (<usize>c << 2), rq4(lo, sBase + (<usize>c << 3)));
+          v128.store(px + (<usize>c << 2), rq4(hi, sBase + (<usize>(c + 4) << 3)), 16);
+        }
+      }
+    }
+    return STATUS_OK;
+  }
   let padZero = true;
   for (let c = 0; c < C; c++) if (load<i32>(padBase + (<usize>c << 2)) != 0) padZero = false;
   if (padZero) {
