@@ -58,6 +58,9 @@ await build({ ...common, platform: 'node', entryPoints: [join(root, 'cli', 'entr
 for (const f of readdirSync(join(root, 'www'))) {
   if (/\.(html|css|svg|webmanifest|ico|png)$/.test(f)) copyFileSync(join(root, 'www', f), join(dist, f));
 }
+// the hand-written Verilog library: the page's "Download RTL" (www/rtl-download.ts) bundles it with the generated head
+mkdirSync(join(dist, 'hdl'), { recursive: true });
+for (const f of readdirSync(join(root, 'hdl'))) if (f.endsWith('.v')) copyFileSync(join(root, 'hdl', f), join(dist, 'hdl', f));
 const ortDist = join(root, 'node_modules', 'onnxruntime-web', 'dist');
 // both builds: the page loads the one of the tail's EP (www/ort-loader.ts)
 for (const f of ['ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort.wasm.bundle.min.mjs', 'ort-wasm-simd-threaded.wasm']) copyFileSync(join(ortDist, f), join(dist, 'ort', f));

@@ -76,7 +76,7 @@ export function cosimBatch(cases: readonly CosimCase[], opts: CosimOptions = {})
     const t1 = performance.now();
     const rec = runTestbench(bin, dir, maxCycles, opts.stallSeed ?? 0);
     const t2 = performance.now();
-    const results = compareRecords(cases, times, rec);
+    const results = compareRecords(cases, rec);
     return { results, buildSeconds: (t1 - t0) / 1000, runSeconds: (t2 - t1) / 1000, dir };
   } finally {
     if (!opts.keep && !opts.dir) rmSync(dir, { recursive: true, force: true });
@@ -85,7 +85,9 @@ export function cosimBatch(cases: readonly CosimCase[], opts: CosimOptions = {})
 
 interface Event { readonly cycle: number; readonly values: Int32Array; readonly headCycle?: number; readonly last?: number }
 
-function compareRecords(cases: readonly CosimCase[], times: ReturnType<typeof streamTimes>[], rec: Int32Array): CosimResult[] {
+/** Compare the testbench records (out.bin, format in sim/testbench.ts) of a batch with the reference and the timing model. */
+export function compareRecords(cases: readonly CosimCase[], rec: Int32Array): CosimResult[] {
+  const times = cases.map((c) => streamTimes(c.program));
   // split the record stream per head and layer (−1 = head port)
   const events = cases.map((c) => new Map<number, Event[]>(c.program.layers.map((_, i) => [i, []] as [number, Event[]]).concat([[-1, []]])));
   let i = 0;

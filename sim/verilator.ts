@@ -46,8 +46,11 @@ export function hasTool(tool: string): boolean {
 export interface BuildOptions {
   /** C++ optimisation of the generated model (-O0 builds ≈2× faster, runs slower). Default '-O0'. */
   readonly cxxOpt?: string;
-  /** Verilator optimisation flag (e.g. '-O0': faster verilation of huge shift-add designs, but no module inlining). Default: Verilator's own. */
-  readonly verilatorOpt?: string;
+  /**
+   * Extra Verilator flags. Default none (Verilator's own optimisation): '-O0' verilates huge shift-add designs faster
+   * (rtl-recipes.md) but, without module inlining and expression combining, emits hundreds to thousands of C++ files.
+   */
+  readonly verilatorFlags?: readonly string[];
   /** Parallel make jobs. Default 2. */
   readonly jobs?: number;
 }
@@ -59,7 +62,7 @@ export function buildTestbench(dir: string, sources: readonly string[], opts: Bu
   requireTool('g++');
   const opt = opts.cxxOpt ?? '-O0';
   const args = [
-    '--cc', '--exe', '--build', '-j', String(opts.jobs ?? 2), '--top-module', 'tb_top', ...(opts.verilatorOpt ? [opts.verilatorOpt] : []), '--x-assign', 'fast', '--x-initial', 'fast',
+    '--cc', '--exe', '--build', '-j', String(opts.jobs ?? 2), '--top-module', 'tb_top', ...(opts.verilatorFlags ?? []), '--x-assign', 'fast', '--x-initial', 'fast',
     '-Wno-fatal', '-Wno-lint', '-Wno-style', '+define+DHM_DEBUG', '--Mdir', join(dir, 'obj'), '-o', 'tb',
     '-MAKEFLAGS', `OPT_FAST=${opt} OPT_SLOW=-O0 OPT_GLOBAL=-O0`,
     ...sources, join(dir, 'tb_top.v'), join(dir, 'tb.cpp'),

@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   let frame = toFrame(decodeImageFile(image), entry.preprocessing).data;
   const { height: H, width: W } = program.input;
   if (frame.length !== H * W * 3) frame = cropFrame(frame, entry.preprocessing, H, W);
-  const r = cosimBatch([{ program, frame, rtl: rtlOptionsFromFlags(a) }], { stallSeed: flagInt(a, 'stall') ?? 0, keep: a.flags.has('keep'), verilatorOpt: '-O0', cxxOpt: '-O1' });
+  const r = cosimBatch([{ program, frame, rtl: rtlOptionsFromFlags(a) }], { stallSeed: flagInt(a, 'stall') ?? 0, keep: a.flags.has('keep'), cxxOpt: '-O1' });
   const res = r.results[0]!;
   let difference = res.difference;
   // the Wasm emulator: head output and counts

@@ -3,7 +3,8 @@
  * Compiles the head (as `quantize`) and writes its synthesizable Verilog-2005 into DIR: one module per layer,
  * `dhm_head.v` (the board-shell port contract, docs/rtl.md), `dhm_head_params.vh`, the hand-written library of hdl/,
  * and a Quartus Prime skeleton (`dhm_head.qsf`, `dhm_head.sdc`). `--size HxW` resizes the head's input
- * (resizeProgramInput). The folder is written under a temporary name and renamed at the end: a failure leaves nothing.
+ * (resizeProgramInput). A head the resource model says does not fit the 10CX220 is refused (naming the limiting
+ * resource and layer) unless --no-fit-check. The folder is written under a temporary name and renamed at the end: a failure leaves nothing.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,9 +14,11 @@ import { resizeProgramInput } from '../../src/dhm/resize';
 import type { DhmProgram } from '../../src/dhm/program';
 import { programHashHex } from '../../src/board/program-hash';
 import { HDL_DIR } from '../../sim/verilator';
+import { estimateResources } from '../../src/cost/resources';
+import { CYCLONE10GX_10CX220 } from '../../src/cost/devices';
 import { compileModelHead, quantOptionsFromFlags, QUANT_FLAGS, QUANT_BOOLEANS } from './quantize';
 
-export const USAGE = 'usage: hybrid-dhm rtl <model-id> --cut N --out DIR [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp] [--size HxW]';
+export const USAGE = 'usage: hybrid-dhm rtl <model-id> --cut N --out DIR [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp] [--size HxW] [--no-fit-check]';
 
 /** Flags of the RTL commands beyond the quantiser's. */
 export const RTL_FLAGS = ['multipliers', 'size'] as const;
@@ -70,8 +73,20 @@ export function writeRtlFolder(program: DhmProgram, out: string, opts: Pick<RtlO
   return readdirSync(dest).sort();
 }
 
+/**
+ * Throws a UsageError when the resource model says the head does not fit the Cyclone 10 GX 10CX220 (naming the limiting
+ * resource, its use and the layer that uses most of it).
+ */
+export function checkFits(program: DhmProgram, multipliers: RtlOptions['multipliers']): void {
+  const r = estimateResources(program, CYCLONE10GX_10CX220, { dspPolicy: multipliers === 'dsp' ? 'dsp-all' : 'logic' });
+  if (r.fits) return;
+  const key = ({ alms: 'alms', registers: 'registers', dspBlocks: 'dspMultipliers', m20k: 'm20k', mlab: 'mlab' } as const)[r.limiting];
+  const worst = [...r.layers].sort((x, y) => y[key] - x[key])[0]!;
+  throw new UsageError(`the head does not fit the ${CYCLONE10GX_10CX220.name} by the resource model (src/cost/resources.ts): ${r.limiting} at ${(100 * r.utilisation[r.limiting].value).toFixed(0)} % of the device, most of it in layer '${worst.layer}' (${worst[key]}); choose an earlier cut or fewer bits, or pass --no-fit-check to write it anyway`);
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, [...QUANT_FLAGS, ...RTL_FLAGS, 'out'], ['help', ...QUANT_BOOLEANS]);
+  const a = parseArgs(argv, [...QUANT_FLAGS, ...RTL_FLAGS, 'out'], ['help', 'no-fit-check', ...QUANT_BOOLEANS]);
   if (a.flags.has('help')) {
     console.log(USAGE);
     return 0;
@@ -79,6 +94,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = flagString(a, 'out');
   if (!out) throw new UsageError(`--out DIR is required\n${USAGE}`);
   const { program, title, cut } = programFromFlags(a);
+  if (!a.flags.has('no-fit-check')) checkFits(program, rtlOptionsFromFlags(a).multipliers);
   const names = writeRtlFolder(program, out, rtlOptionsFromFlags(a));
   const o = program.streams[program.output]!;
   console.log(`${title} — head at cut ${cut}: ${program.layers.length} layers, input ${program.input.height}x${program.input.width}, output ${o.channels}x${o.height}x${o.width}`);

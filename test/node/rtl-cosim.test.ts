@@ -3,8 +3,8 @@
  * layer) and the timing model of docs/datapath.md §9 (the enabled cycle of every output pixel of every layer, and the
  * head's own `cycle`/`out_last` ports) — exactly. 220 seeded random programs in 4 Verilator builds (one of them with
  * pseudo-random ce = 0 stalls: the board contract's clock enable), then real heads on full 224×224 frames: cut 0 of
- * the three paper networks and cut 1 of SqueezeNet 1.1 in one build (also against the Wasm emulator's counts), and
- * cut 3 of SqueezeNet 1.1 in its own build. Needs verilator, make and g++ (.ci/run installs them); without them every
+ * the three paper networks and cut 1 of MobileNetV2 in one build (also against the Wasm emulator's counts), and
+ * cut 3 of MobileNetV2 in its own build. Needs verilator, make and g++ (.ci/run installs them); without them every
  * test here is skipped with that reason.
  */
 import { test } from 'node:test';
@@ -13,7 +13,10 @@ import { readFileSync } from 'node:fs';
 import { randomFrame, randomProgram } from '../../src/dhm/random';
 import type { DhmProgram } from '../../src/dhm/program';
 import { createEmulator } from '../../src/dhm/wasm';
-import { cosimBatch, type CosimCase } from '../../sim/cosim';
+import { compareRecords, cosimBatch, type CosimCase } from '../../sim/cosim';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
 import { hasTool } from '../../sim/verilator';
 import { compileModelHead } from '../../cli/commands/quantize';
 import { toFrame } from '../../src/image/preprocess';
@@ -81,8 +84,8 @@ function realCase(id: string, cut: number): CosimCase & { name: string } {
   return { program: r.program, frame, name: `${id} cut ${cut}` };
 }
 
-test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, ShuffleNetV2 and cut 1 of SqueezeNet 1.1 equal the reference, the timing model and the Wasm emulator', { skip }, async () => {
-  const cases = [realCase('squeezenet1.1', 0), realCase('mobilenetv2', 0), realCase('shufflenetv2', 0), realCase('squeezenet1.1', 1)];
+test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, ShuffleNetV2 and cut 1 of MobileNetV2 equal the reference, the timing model and the Wasm emulator', { skip }, async () => {
+  const cases = [realCase('squeezenet1.1', 0), realCase('mobilenetv2', 0), realCase('shufflenetv2', 0), realCase('mobilenetv2', 1)];
   for (const c of cases) assert.equal(c.program.input.height, 224);
   const r = assertBatch(cases, cases.map((c) => c.name));
   const emu = await createEmulator(readFileSync(emulatorWasmPath()));
@@ -95,7 +98,39 @@ test('real heads on full 224x224 frames: cut 0 of SqueezeNet 1.1, MobileNetV2, S
   });
 });
 
-test('real head: cut 3 of SqueezeNet 1.1 (two fire modules) on a full 224x224 frame equals the reference and the timing model', { skip }, () => {
-  const c = realCase('squeezenet1.1', 3);
+test('real head: cut 3 of MobileNetV2 (two inverted-residual blocks, one residual add) on a full 224x224 frame equals the reference and the timing model', { skip }, () => {
+  const c = realCase('mobilenetv2', 3);
+  assert.ok(c.program.layers.some((l) => l.kind === 'add'), 'the head has a residual add');
   assertBatch([c], [c.name]);
+});
+
+test('the comparison fails on a wrong integer and on a wrong cycle, naming layer, channel, pixel and cycle (records of a real run, altered)', { skip }, () => {
+  const p = randomProgram(4242, { steps: 2 });
+  const c = { program: p, frame: randomFrame(4242, p.input.height, p.input.width) };
+  const r = cosimBatch([c], { keep: true });
+  try {
+    assert.ok(r.results[0]!.equal, r.results[0]!.difference);
+    const rec = new Int32Array(readFileSync(join(r.dir, 'out.bin')).buffer.slice(0));
+    assert.equal(rec[1], 0, 'first record is layer 0');
+    const value = rec.slice(); value[3] = value[3]! + 1; // first channel value of the first record
+    assert.match(compareRecords([c], value)[0]!.difference ?? '', /layer 0 .*channel 0, pixel \(0,0\), cycle \d+: RTL -?\d+ ≠ reference/);
+    const cycle = rec.slice(); cycle[2] = cycle[2]! + 1;
+    assert.match(compareRecords([c], cycle)[0]!.difference ?? '', /layer 0 .*pixel \(0,0\) valid at enabled cycle \d+, timing model says \d+/);
+  } finally {
+    rmSync(r.dir, { recursive: true, force: true });
+  }
+});
+
+test('hybrid-dhm cosim on a real head (ShuffleNetV2 cut 0 on a 16x16 crop of a sample image) prints equal and exits 0', { skip }, async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (m: string) => { lines.push(m); };
+  let code: number;
+  try {
+    code = await main(['cosim', 'shufflenetv2', '--cut', '0', '--size', '16x16', '--image', imagePath('parrot')]);
+  } finally {
+    console.log = log;
+  }
+  assert.equal(code, 0, lines.join('\n'));
+  assert.equal(lines[lines.length - 1], 'equal');
 });

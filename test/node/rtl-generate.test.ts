@@ -15,7 +15,8 @@ import { randomProgram } from '../../src/dhm/random';
 import { resizeProgramInput } from '../../src/dhm/resize';
 import { DhmProgramError } from '../../src/dhm/validate';
 import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
-import { requireTool, ToolMissingError } from '../../sim/verilator';
+import { hasTool, requireTool, ToolMissingError } from '../../sim/verilator';
+import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
 
 test('same program → byte-identical files; the header names the program hash and the generator version', () => {
@@ -96,7 +97,7 @@ test('a missing tool is a ToolMissingError naming it and the apt-get command', (
   assert.throws(() => requireTool('verilator-not-installed-here'), (e: unknown) => e instanceof ToolMissingError && /verilator-not-installed-here/.test((e as Error).message) && /apt-get install -y verilator yosys/.test((e as Error).message));
 });
 
-test('hybrid-dhm rtl writes the complete folder; a bad option leaves nothing behind', async () => {
+test('hybrid-dhm rtl writes the complete folder (verilator lint clean); a bad option or a head that does not fit leaves nothing behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dhm-rtl-cli-'));
   const out = join(dir, 'head');
   const log = console.log;
@@ -111,14 +112,26 @@ test('hybrid-dhm rtl writes the complete folder; a bad option leaves nothing beh
   const names = readdirSync(out);
   for (const f of ['dhm_head.v', 'dhm_head_params.vh', 'dhm_head.qsf', 'dhm_head.sdc', 'window.v', 'line_buffer.v', 'requant.v', 'round_shift.v', 'skew_fifo.v']) assert.ok(names.includes(f), f);
   assert.match(readFileSync(join(out, 'dhm_head.qsf'), 'utf8'), /DEVICE 10CX220YF780E5G/);
+  if (hasTool('verilator')) {
+    const vs = names.filter((n) => n.endsWith('.v')).map((n) => join(out, n));
+    const lint = spawnSync('verilator', ['--lint-only', '-Wno-fatal', '-Wno-lint', '-Wno-style', '--top-module', 'dhm_head', ...vs], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, `verilator --lint-only of the written folder: ${lint.stderr}`);
+  } else {
+    console.log('# verilator not installed: the lint step of this test was not run (sudo apt-get install -y verilator)');
+  }
   const err = console.error;
   console.error = () => {};
   try {
     assert.equal(await main(['rtl', 'shufflenetv2', '--cut', '0', '--size', '1x1x', '--out', join(dir, 'bad')]), 2);
     assert.equal(await main(['rtl', 'shufflenetv2', '--cut', '0', '--out', out]), 2, 'refuses a non-empty --out');
+    const errors: string[] = [];
+    console.error = (m: string) => { errors.push(m); };
+    assert.equal(await main(['rtl', 'squeezenet1.1', '--cut', '9', '--out', join(dir, 'big')]), 2, 'refuses a head that does not fit');
+    assert.match(errors.join('\n'), /does not fit .* layer '/);
   } finally {
     console.error = err;
   }
   assert.ok(!existsSync(join(dir, 'bad')));
+  assert.ok(!existsSync(join(dir, 'big')));
   assert.deepEqual(readdirSync(dir).sort(), ['head'], 'no temporary folder left');
 });

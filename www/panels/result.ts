@@ -10,6 +10,7 @@ import type { HybridFirstResult, HybridResult, PreparedHybrid } from '../../src/
 import type { PageCrossCheck } from '../backends';
 import { drawFeatureMap, figure, h, lane, num, table, top5List, type Segment } from '../render';
 import { $ } from '../dom';
+import { attachRtlDownload } from '../rtl-download';
 import type { EstimatesPanel } from './estimates';
 
 /** The result panel's operations. */
@@ -52,6 +53,7 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
         ['layer', 'kind', 'format', 'observed range', 'clipped', 'SQNR'],
         rep.map((t) => [t.layer, t.kind, t.format, `${num(t.min)} … ${num(t.max)}`, `${(100 * t.clippedFraction).toFixed(3)} %`, Number.isFinite(t.sqnrDb) ? `${t.sqnrDb.toFixed(1)} dB` : 'exact']),
         { id: 'quant-table' })), (e: Error) => $('quant-report').replaceChildren(h('p', { class: 'bad' }, `The per-layer report failed: ${e.name}: ${e.message}`)));
+      attachRtlDownload($('rtl-btn') as HTMLButtonElement, p.program, `${String(p.program.meta.modelId ?? 'head')}-cut${String(p.program.meta.cutIndex ?? '')}-${bits}bit`, (m) => { $('rtl-note').textContent = m; });
       // The rest of the hybrid view after the top-5 has been painted.
       const fmap = r.head.output.slice(); // ours while drawing (the run may recycle the original to the worker)
       setTimeout(async () => {
