@@ -15,39 +15,22 @@
  * Usage: node bench/chromium.mjs [--runs 30] [--rounds 3] [--warmup 5] [--frames 240] [--no-workers] [--json]
  * Needs dist/dhm.wasm (`npm run build`) and the models (`npm run models`).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
+import { CHROME_PATH, CHROMIUM_ARGS, ROOT, args, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { cpuInfo, formatCpu, freeCores } from './cpu-idle.mjs';
 import { writeResults } from './results.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
 const JSON_OUT = args.includes('--json');
 /** --no-save: do not write bench/results/ (a quick look). */
 const NO_SAVE = args.includes('--no-save');
-const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '900')) * 1000;
 
-for (const [p, how] of [['dist/dhm.wasm', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]) {
-  if (!existsSync(join(ROOT, p))) {
-    console.error(`bench/chromium: ${p} is missing: run \`${how}\``);
-    process.exit(1);
-  }
-}
-if (!existsSync(CHROME_PATH)) {
-  console.error(`bench/chromium: Chromium not found at ${CHROME_PATH}: install it (apt-get install -y chromium) or set CHROME_PATH`);
-  process.exit(1);
-}
+requireInputs('bench/chromium', [['dist/dhm.wasm', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]);
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-bench-browser-'));
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', sourcemap: 'inline' };
@@ -72,8 +55,7 @@ let result;
 try {
   browser = await puppeteer.launch({
     executablePath: CHROME_PATH, headless: true, protocolTimeout: TIMEOUT_MS,
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--no-first-run', '--disable-component-update',
-      '--disable-sync', '--disable-quic', '--js-flags=--expose-gc'],
+    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
   });
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
@@ -99,11 +81,9 @@ try {
 const idleAfter = await freeCores();
 
 const range = (xs) => (xs && xs.length ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : 'n/a');
-let chromiumVersion = 'unknown';
-try { chromiumVersion = execFileSync(CHROME_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* keep unknown */ }
 const cpu = cpuInfo();
 const machine = {
-  node: process.version, chromium: chromiumVersion, cpu: cpu.model, cores: cpu.cores, caches: cpu.caches,
+  node: process.version, chromium: chromiumVersion(), cpu: cpu.model, cores: cpu.cores, caches: cpu.caches,
   loadAverage1m: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, range(v)])), idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
 };
 const fmtIdle = (v) => (v === null ? '?' : v.toFixed(2));

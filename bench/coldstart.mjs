@@ -17,43 +17,25 @@
  * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
  * cores beside each) goes to <results>/coldstart-<UTC timestamp>.json (bench/results.mjs); the table goes to stdout.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import os from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
+import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { freeCores } from './cpu-idle.mjs';
 import { writeResults } from './results.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter(Boolean);
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
 const ROUNDS = Number(opt('rounds', '3'));
 const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter((e) => e && e !== 'none');
 const LIVE_SECONDS = Number(opt('live-seconds', '20'));
-const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
 const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
-const ARGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--enable-unsafe-webgpu'];
 
-for (const [p, how] of [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]) {
-  if (!existsSync(join(ROOT, p))) {
-    console.error(`bench/coldstart: ${p} is missing: run \`${how}\``);
-    process.exit(1);
-  }
-}
-if (!existsSync(CHROME_PATH)) {
-  console.error(`bench/coldstart: Chromium not found at ${CHROME_PATH}: install it (apt-get install -y chromium) or set CHROME_PATH`);
-  process.exit(1);
-}
+requireInputs('bench/coldstart', [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]);
 for (const e of [...EPS, ...LIVE_EPS]) if (e !== 'wasm' && e !== 'webgpu') { console.error(`bench/coldstart: unknown EP '${e}' (wasm or webgpu)`); process.exit(1); }
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-coldstart-'));
@@ -68,7 +50,7 @@ const loadTimer = setInterval(sampleLoad, 1000);
 /** One fresh browser (fresh profile directory), closed and removed after `fn`. */
 async function withFreshBrowser(fn) {
   const profile = mkdtempSync(join(os.tmpdir(), 'dhm-profile-'));
-  const browser = await puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: [...ARGS, `--user-data-dir=${profile}`], protocolTimeout: TIMEOUT_MS });
+  const browser = await puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`], protocolTimeout: TIMEOUT_MS });
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -176,8 +158,7 @@ try {
 }
 const idleAfter = await freeCores();
 
-let chromium = 'unknown';
-try { chromium = execFileSync(CHROME_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { /* keep unknown */ }
+const chromium = chromiumVersion();
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, chromium,
   loadAverage1m: loads.length ? { min: Math.min(...loads), max: Math.max(...loads), median: median(loads) } : null,

@@ -90,6 +90,7 @@ export function tables(node, chromium) {
     `per run: median of ${range([...node, ...chromium].map((x) => x.machine.rounds ?? x.page?.rounds), 0)} rounds × ${range([...node, ...chromium].map((x) => x.machine.runs ?? x.page?.runs), 0)} runs per block. ` +
     `CPU: ${machines.join('; ')}. 1-minute load average during the runs ${range([...node, ...chromium].flatMap((x) => loadNumbers(x.machine)), 2)}; ` +
     `${range(idle, 2)} of the cores idle in the second before a run. ` +
+    `Code: ${[...new Set([...node, ...chromium].map((x) => (x.source ? `${x.source.commit.slice(0, 10)}${x.source.dirty ? ' (uncommitted changes)' : ''}` : 'commit not recorded')))].join(', ')}. ` +
     `Node ${[...new Set([...node, ...chromium].map((x) => x.machine.node))].join(', ')}${chromium.length ? `, ${[...new Set(chromium.map((x) => x.machine.chromium))].join(', ')}` : ''}.`);
   return out.join('\n');
 }

@@ -5,11 +5,13 @@
  * Plain .mjs (with results.d.mts) so the un-bundled Chromium driver can import it too.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 /** Write `result` to `<dir>/<bench>-<timestamp>.json` (through a temporary file: no half-written file is left); returns the path. */
 export function writeResults(dir, bench, result) {
   mkdirSync(dir, { recursive: true });
+  result = { ...result, source: sourceVersion(dirname(dir)) };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(dir, `${bench}-${stamp}.json`);
   writeFileSync(`${file}.tmp`, `${JSON.stringify(result, null, 1)}\n`);
@@ -26,4 +28,14 @@ export function readResults(dir, bench) {
     return [];
   }
   return names.map((f) => ({ file: f, ...JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
+}
+
+/** The git commit the benchmarked code came from, and whether the work tree had uncommitted changes (null outside git). */
+export function sourceVersion(cwd) {
+  try {
+    const git = (...a) => execFileSync('git', a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no').length > 0 };
+  } catch {
+    return null;
+  }
 }

@@ -1,16 +1,19 @@
-// dw32 datapath of the conv block: depthwise (one input channel per output channel), i32x4 lanes = 4 channels,
-// i32x4.mul. Chosen by src/dhm/wasm.ts when the worst-case |acc| < 2^31.
+// dw32 datapath of the conv block: depthwise (one input channel per output channel), i32 accumulators. Chosen by
+// src/dhm/wasm.ts when the worst-case |acc| < 2^31. Two variants computing the same integers: dw16 (codes and weights
+// fit i16, channels a multiple of 8: 8 channels per step with exact i16×i16→i32 products from the padded i16 image)
+// and the i32 lanes (4 channels per step, i32x4.mul) otherwise.
 
-import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_SH, L_SW, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
-
+import { H_SCRATCH, H_SCRATCH_BYTES, L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_B, L_PAD_L, L_PAD_R, L_PAD_T, L_PAD_VALUE, L_SH, L_SW, S_BITS, S_CHANNELS, S_DATA, S_HEIGHT, S_SIGNED, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 import { rowAddress } from './line_buffer';
-
+import { padImage, paddedImageBytes } from './window';
 import { rq4, scaleOf, setupRq } from './conv_lanes';
 
-/** Bytes of the dw32 packed constants (must match {@link packDw32}). */
+/** Bytes of the dw32 packed constants (must match {@link packDw32}): i32 weights, bias, f64 scales, pad codes, then the
+ * i16 section of the dw16 variant (a flag word + slack, i16 weights). */
 export function packedBytesDw32(outC: i32, kh: i32, kw: i32): i32 {
   const Cp = (outC + 3) & ~3;
-  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4;
+  const pairs = (kh * kw + 1) >> 1;
+  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4 + 16 + pairs * Cp * 4 + kh * kw * 4 + 16;
 }
 
 /** Packs a depthwise conv's i32 weights (tap-major, channel lanes), biases, f64 scales and pad codes into `p`. */
@@ -32,6 +35,21 @@ export function packDw32(layer: usize, inC: i32, outC: i32, groups: i32, kh: i32
     store<f64>(sBase + <usize>(c * 8), valid ? scaleOf(load<i32>(shift + (<usize>c << 2))) : 1.0);
     store<i32>(padBase + <usize>(c * 4), valid ? load<i32>(padV + (<usize>c << 2)) : 0);
   }
+  // dw16 section: whether every weight fits i16, then the weights as i16 in tap pairs — per pair p, per channel c, the
+  // two words [w(c, 2p), w(c, 2p+1)] (0 past the last tap), the operand layout of i32x4.dot_i16x8_s — then room for the
+  // taps' byte offsets into the padded image (written by convDw32)
+  const flag = padBase + <usize>(Cp * 4);
+  const w16 = flag + 16;
+  const pairs = (taps + 1) >> 1;
+  let fits: i32 = 1;
+  for (let c = 0; c < Cp; c++) {
+    for (let t = 0; t < 2 * pairs; t++) {
+      const v = c < outC && t < taps ? load<i32>(w + (<usize>(c * taps + t) << 2)) : 0;
+      if (v < -32768 || v > 32767) fits = 0;
+      store<i16>(w16 + <usize>(((t >> 1) * Cp + c) * 4 + (t & 1) * 2), <i16>v);
+    }
+  }
+  store<i32>(flag, fits);
   return STATUS_OK;
 }
 
@@ -54,6 +72,58 @@ export function convDw32(prog: usize, layer: usize): i32 {
   const padBase = sBase + <usize>(Cp * 8);
   const out = <usize>word(outS, S_DATA);
   const inH = word(inS, S_HEIGHT);
+  // dw16: 8 channels per step, two taps at a time: i16 codes of taps (a, b) interleaved per channel and multiplied by
+  // the weight pairs with i32x4.dot_i16x8_s (exact: each pair's sum is bounded by the worst-case |acc| < 2^31), i32
+  // accumulators,
+  // windows read from the padded i16 image (no bounds tests) — when every code fits i16, C is a multiple of 8 and the
+  // wrapper reserved the padded image in scratch. Same integers as the i32 lanes below (exact products and sums).
+  const inBits = word(inS, S_BITS);
+  const inFits16 = word(inS, S_SIGNED) != 0 ? inBits <= 16 : inBits <= 15;
+  const padB = word(layer, L_PAD_B), padR = word(layer, L_PAD_R);
+  if (C % 8 == 0 && inFits16 && load<i32>(padBase + <usize>(Cp * 4)) != 0
+    && word(prog, H_SCRATCH_BYTES) >= paddedImageBytes(inH, inW, C, padT, padL, padB, padR)) {
+    const img = <usize>word(prog, H_SCRATCH);
+    padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img);
+    const w16 = padBase + <usize>(Cp * 4) + 16;
+    const Wp = inW + padL + padR;
+    const pix2 = <usize>(C << 1);
+    const imgRow = <usize>Wp * pix2;
+    const opix = <usize>(C << 2);
+    const taps = kh * kw, pairs = (taps + 1) >> 1;
+    // byte offset of every tap in the padded image, relative to the window's top-left; a missing last tap of an odd
+    // count reads tap 0 again (its weight is 0)
+    const offs = w16 + <usize>(pairs * Cp * 4);
+    for (let t = 0; t < 2 * pairs; t++) {
+      const tt = t < taps ? t : 0;
+      store<i32>(offs + (<usize>t << 2), <i32>(<usize>((tt / kw) * dh) * imgRow + <usize>((tt % kw) * dw) * pix2));
+    }
+    const wStep = <usize>(Cp << 2);
+    for (let oy = 0; oy < outH; oy++) {
+      const rowA = img + <usize>(oy * sh) * imgRow;
+      for (let ox = 0; ox < outW; ox++) {
+        const win = rowA + <usize>(ox * sw) * pix2;
+        const px = out + <usize>(oy * outW + ox) * opix;
+        for (let c = 0; c < C; c += 8) {
+          let lo = v128.load(bBase + (<usize>c << 2)), hi = v128.load(bBase + (<usize>c << 2), 16);
+          let wq = w16 + (<usize>c << 2);
+          const base = win + (<usize>c << 1);
+          for (let p = 0; p < pairs; p++) {
+            const xa = v128.load(base + <usize>load<i32>(offs + (<usize>p << 3)));
+            const xb = v128.load(base + <usize>load<i32>(offs + (<usize>p << 3), 4));
+            // channels c..c+3 and c+4..c+7, each as [tap a, tap b] i16 pairs
+            const il = i8x16.shuffle(xa, xb, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+            const ih = i8x16.shuffle(xa, xb, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+            lo = i32x4.add(lo, i32x4.dot_i16x8_s(il, v128.load(wq)));
+            hi = i32x4.add(hi, i32x4.dot_i16x8_s(ih, v128.load(wq, 16)));
+            wq += wStep;
+          }
+          v128.store(px + (<usize>c << 2), rq4(lo, sBase + (<usize>c << 3)));
+          v128.store(px + (<usize>c << 2), rq4(hi, sBase + (<usize>(c + 4) << 3)), 16);
+        }
+      }
+    }
+    return STATUS_OK;
+  }
   let padZero = true;
   for (let c = 0; c < C; c++) if (load<i32>(padBase + (<usize>c << 2)) != 0) padZero = false;
   if (padZero) {

@@ -4,6 +4,9 @@
 import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_PAD_VALUE, L_PAD_B, L_PAD_R, L_OUT_NCHW, H_OUT_NCHW, L_SH, L_SW, H_SCRATCH, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 
 import { rq4, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
+import { padImage } from './window';
+import { H_FRAME, H_INPUT_STREAM } from './abi';
+export { paddedImageBytes } from './window';
 
 /** Most output channels the rows16 path scatters straight into NCHW planes; more go through a row buffer (below). */
 export const NCHW_DIRECT_MAX_CHANNELS: i32 = 32;
@@ -12,11 +15,6 @@ export const NCHW_DIRECT_MAX_CHANNELS: i32 = 32;
 export function packedBytesRows16(inC: i32, outC: i32, kh: i32, kw: i32): i32 {
   const T = kh * ((kw * inC + 1) >> 1), B = (outC + 3) >> 2;
   return B * (T + 3) * 16;
-}
-
-/** Bytes of the zero-padded i16 copy of the input image the rows16 path reads its windows from (+ slack). */
-export function paddedImageBytes(inH: i32, inW: i32, inC: i32, padT: i32, padL: i32, padB: i32, padR: i32): i32 {
-  return (((inH + padT + padB) * (inW + padL + padR) * inC * 2) + 64 + 15) & ~15;
 }
 
 /** Packs a rows16 conv's weights (i16 pairs along each window row), biases and f64 scales into its packed region `p`. */
@@ -51,41 +49,6 @@ export function packRows16(layer: usize, inC: i32, outC: i32, groups: i32, kh: i
 }
 
 /**
- * Writes the zero-padded i16 copy of stream `inS` (HWC, padded rows/columns hold the per-channel pad codes) at `img`:
- * (inH + padT + padB) rows of (inW + padL + padR)·C i16. This is the line-buffer + window content of the rows16 path.
- */
-function padImage(inS: usize, padV: usize, padT: i32, padL: i32, padB: i32, padR: i32, img: usize): void {
-  const inH = word(inS, S_HEIGHT), inW = word(inS, S_WIDTH), C = word(inS, S_CHANNELS);
-  const Wp = inW + padL + padR, Hp = inH + padT + padB;
-  const rowBytes = <usize>(Wp * C) << 1;
-  const src0 = <usize>word(inS, S_DATA);
-  for (let yp = 0; yp < Hp; yp++) {
-    const d = img + <usize>yp * rowBytes;
-    const y = yp - padT;
-    if (y >= 0 && y < inH) {
-      for (let xp = 0; xp < padL; xp++) {
-        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
-      }
-      // interior: narrow 8 at a time (a store may run past the row: the right padding written next covers it)
-      let src = src0 + (<usize>(y * inW * C) << 2);
-      const e0 = d + (<usize>(padL * C) << 1);
-      const end = e0 + (<usize>(inW * C) << 1);
-      for (let e = e0; e < end; e += 16) {
-        v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
-        src += 32;
-      }
-      for (let xp = padL + inW; xp < Wp; xp++) {
-        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
-      }
-    } else {
-      for (let xp = 0; xp < Wp; xp++) {
-        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
-      }
-    }
-  }
-}
-
-/**
  * rows16 datapath (groups = 1, dilationW = 1, codes fit i16, |acc| < 2^31): the window of an output pixel is read
  * straight from the padded i16 image — each window row is kernelW·C consecutive i16 (HWC), taken as i16 pairs
  * (an odd row gets one pair whose second tap has weight 0) — so no per-pixel gather is needed. Otherwise as dot16:
@@ -107,7 +70,9 @@ export function convRows16(prog: usize, layer: usize): i32 {
   const bBase = wBase + <usize>(B * T * 16);
   const sBase = bBase + <usize>(B * 16);
   const img = <usize>word(prog, H_SCRATCH);
-  padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img);
+  // the program input is read straight from the frame bytes (run() then skips writing the input stream's values)
+  const frame = word(layer, L_IN0) == word(prog, H_INPUT_STREAM) ? <usize>word(prog, H_FRAME) : 0;
+  padImage(inS, <usize>word(layer, L_PAD_VALUE), padT, padL, padB, padR, img, frame);
   const Wp = inW + padL + padR;
   const imgRow = <usize>(Wp * C) << 1; // bytes per padded row
   const pixStep = <usize>(sw * C) << 1; // bytes between the windows of horizontally adjacent output pixels

@@ -6,7 +6,7 @@ import { convLatency, convValues, packConv } from './conv';
 import { poolLatency, poolValues } from './pool';
 import { ADD_LATENCY, addValues } from './add';
 import { WIRE_LATENCY, wireValues } from './wire';
-import { ABI_VERSION } from './abi';
+import { ABI_VERSION, H_SCRATCH, L_MODE, MODE_ROWS16 } from './abi';
 import {
   H_INPUT_STREAM, H_MAGIC, H_OUT_WRITTEN, H_NUM_LAYERS, H_NUM_STREAMS, H_OUTPUT_STREAM, H_STATUS_DETAIL, H_STATUS_LAYER,
   KIND_ADD, KIND_CONV, KIND_MAXPOOL, KIND_WIRE, L_DH, L_DW, L_IN0, L_IN1, L_KH, L_KW, L_KIND, L_LATENCY,
@@ -77,13 +77,38 @@ export function prepare(prog: usize): i32 {
 }
 
 /**
+ * Whether any layer reads the input stream's values: every reader except a rows16 conv (which reads the frame bytes
+ * directly, conv_rows16.ts) — or the program output is the input itself.
+ */
+function inputValuesNeeded(prog: usize): bool {
+  const input = word(prog, H_INPUT_STREAM);
+  if (word(prog, H_OUTPUT_STREAM) == input) return true;
+  const nl = word(prog, H_NUM_LAYERS);
+  for (let i = 0; i < nl; i++) {
+    const L = layerRec(prog, i);
+    const kind = word(L, L_KIND);
+    if (kind == KIND_CONV) {
+      if (word(L, L_IN0) == input && word(L, L_MODE) != MODE_ROWS16) return true;
+    } else if (kind == KIND_MAXPOOL) {
+      if (word(L, L_IN0) == input) return true;
+    } else if (kind == KIND_ADD) {
+      if (word(L, L_IN0) == input || word(L, L_IN1) == input) return true;
+    } else {
+      const ins = <usize>word(L, L_PAD_VALUE);
+      for (let k = 0; k < word(L, L_NUM_INPUTS); k++) if (load<i32>(ins + (<usize>k << 2)) == input) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Runs one frame (already copied to the frame buffer) through the prepared program: every layer's output
  * values, then its data-valid record (ready cycles through the output FIFO). Writes the output stream in NCHW.
  */
 export function run(prog: usize): i32 {
   setWord(prog, H_STATUS_LAYER, -1);
   setWord(prog, H_STATUS_DETAIL, 0);
-  presentFrame(prog);
+  presentFrame(prog, inputValuesNeeded(prog));
   const nl = word(prog, H_NUM_LAYERS);
   for (let i = 0; i < nl; i++) {
     const L = layerRec(prog, i);
@@ -99,7 +124,7 @@ export function run(prog: usize): i32 {
         L, streamRec(prog, word(L, L_IN0)), outS,
         word(L, L_KH), word(L, L_KW), word(L, L_SH), word(L, L_SW),
         isConv ? word(L, L_DH) : 1, isConv ? word(L, L_DW) : 1,
-        word(L, L_PAD_T), word(L, L_PAD_L), latency,
+        word(L, L_PAD_T), word(L, L_PAD_L), latency, <usize>word(prog, H_SCRATCH),
       );
       if (st != STATUS_OK) return fail(prog, i, st, 1);
       continue;

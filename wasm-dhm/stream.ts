@@ -59,7 +59,7 @@ export function layerRec(prog: usize, idx: i32): usize {
  * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream (UFIXED<8,8>),
  * one pixel (all 3 channels) per clock with no blanking: pixel (y, x) is valid at cycle y·W + x.
  */
-export function presentFrame(prog: usize): void {
+export function presentFrame(prog: usize, values: bool = true): void {
   const s = streamRec(prog, word(prog, H_INPUT_STREAM));
   const n = word(s, S_HEIGHT) * word(s, S_WIDTH);
   const c = word(s, S_CHANNELS);
@@ -67,7 +67,7 @@ export function presentFrame(prog: usize): void {
   const dst = <usize>word(s, S_DATA);
   const cyc = <usize>word(s, S_CYCLES);
   const total = n * c;
-  let i = 0;
+  let i = values ? 0 : total; // values: only when a layer other than a rows16 conv (which reads the frame) needs them
   for (; i + 16 <= total; i += 16) {
     const b = v128.load(src + <usize>i);
     const lo = i16x8.extend_low_i8x16_u(b), hi = i16x8.extend_high_i8x16_u(b);
@@ -116,17 +116,21 @@ export function drainFifo(layer: usize, out: usize): i32 {
  * ready(k) = the latest valid cycle over the window positions of output pixel k that lie inside the input image
  * (padding is generated, it needs no input pixel) + the block's register stages; then the output FIFO
  * t(k) = max(ready(k), t(k-1) + 1). Writes t into the output's data-valid record and firstOutput/total into the
- * layer record. Every in-image tap is visited (no shortcut through the monotonicity of t). Returns a status
- * (STATUS_EMPTY_WINDOW when a window holds no input pixel at all).
+ * layer record. Every in-image tap is visited (no shortcut through the monotonicity of t), in two passes — per output
+ * row, the column max over the window's in-image rows into a row buffer at `scratch` (inW words + 16 bytes of slack),
+ * then per output pixel the max over the window's in-image columns of that buffer — which is the max over every tap
+ * (max is associative). Returns a status (STATUS_EMPTY_WINDOW when a window holds no input pixel at all).
  */
 export function windowStream(
   layer: usize, inS: usize, outS: usize,
-  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padT: i32, padL: i32, latency: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32, padT: i32, padL: i32, latency: i32, scratch: usize,
 ): i32 {
   const inH = word(inS, S_HEIGHT), inW = word(inS, S_WIDTH);
   const outH = word(outS, S_HEIGHT), outW = word(outS, S_WIDTH);
   const tin = <usize>word(inS, S_CYCLES);
   const tout = <usize>word(outS, S_CYCLES);
+  const col = scratch;
+  const rowBytes = <usize>inW << 2;
   // Output columns whose window columns are all inside the image, for the 4-wide SIMD max (strides 1 and 2).
   let oxLo = (padL + sw - 1) / sw;
   let oxHi = (inW - 1 + padL - (kw - 1) * dw) / sw + 1; // exclusive
@@ -140,6 +144,14 @@ export function windowStream(
     while (ky0 < kh && y0 + ky0 * dh < 0) ky0++;
     while (ky1 > ky0 && y0 + (ky1 - 1) * dh >= inH) ky1--;
     if (ky0 >= ky1) return STATUS_EMPTY_WINDOW;
+    // column max over those rows, 4 columns at a time
+    const r0 = tin + <usize>(y0 + ky0 * dh) * rowBytes;
+    const rstep = <usize>dh * rowBytes;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      let m = v128.load(r0 + i);
+      for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
+      v128.store(col + i, m);
+    }
     const trow = tout + (<usize>(oy * outW) << 2);
     // ready(k) - latency for the row: the latest valid cycle over every in-image tap.
     let ox = 0;
@@ -147,13 +159,11 @@ export function windowStream(
       if (ox >= oxLo && ox + 4 <= oxHi) {
         // four output pixels at once, all window columns inside
         let m = i32x4.splat(i32.MIN_VALUE);
-        for (let ky = ky0; ky < ky1; ky++) {
-          const row = tin + (<usize>((y0 + ky * dh) * inW + ox * sw - padL) << 2);
-          for (let kx = 0; kx < kw; kx++) {
-            const q = row + (<usize>(kx * dw) << 2);
-            const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
-            m = i32x4.max_s(m, v);
-          }
+        const base = col + (<usize>(ox * sw - padL) << 2);
+        for (let kx = 0; kx < kw; kx++) {
+          const q = base + (<usize>(kx * dw) << 2);
+          const v = sw == 1 ? v128.load(q) : i32x4.shuffle(v128.load(q), v128.load(q, 16), 0, 2, 4, 6);
+          m = i32x4.max_s(m, v);
         }
         v128.store(trow + (<usize>ox << 2), m);
         ox += 4;
@@ -165,10 +175,7 @@ export function windowStream(
       while (kx1 > kx0 && x0 + (kx1 - 1) * dw >= inW) kx1--;
       if (kx0 >= kx1) return STATUS_EMPTY_WINDOW;
       let latest: i32 = i32.MIN_VALUE;
-      for (let ky = ky0; ky < ky1; ky++) {
-        const row = tin + (<usize>((y0 + ky * dh) * inW + x0) << 2);
-        for (let kx = kx0; kx < kx1; kx++) latest = max(latest, load<i32>(row + (<usize>(kx * dw) << 2)));
-      }
+      for (let kx = kx0; kx < kx1; kx++) latest = max(latest, load<i32>(col + (<usize>(x0 + kx * dw) << 2)));
       store<i32>(trow + (<usize>ox << 2), latest);
       ox++;
     }

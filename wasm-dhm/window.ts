@@ -3,7 +3,7 @@
 // positions generated (conv: the per-channel pad value; maxpool: ignored).
 
 import { rowAddress } from './line_buffer';
-import { S_CHANNELS, S_SIGNED, S_WIDTH, loadValue, word } from './stream';
+import { S_CHANNELS, S_DATA, S_HEIGHT, S_SIGNED, S_WIDTH, loadValue, word } from './stream';
 
 /**
  * Exact window of a conv output pixel for group `g`, as i64 values in OIHW tap order (ci, ky, kx) — the order of
@@ -104,4 +104,55 @@ export function windowI16(
     }
   }
   store<i16>(d, 0); // the zero tap of an odd window (harmless otherwise: past the last pair)
+}
+
+/** Bytes of the zero-padded i16 copy of the input image the rows16 / dw16 paths read their windows from (+ slack). */
+export function paddedImageBytes(inH: i32, inW: i32, inC: i32, padT: i32, padL: i32, padB: i32, padR: i32): i32 {
+  return (((inH + padT + padB) * (inW + padL + padR) * inC * 2) + 64 + 15) & ~15;
+}
+
+/**
+ * Writes the zero-padded i16 copy of stream `inS` (HWC, padded rows/columns hold the per-channel pad codes) at `img`:
+ * (inH + padT + padB) rows of (inW + padL + padR)·C i16. This is the line-buffer + window content of the
+ * rows16 and dw16 paths. Codes must fit i16 (the narrowing saturates). With `frame` (the program's camera frame, when
+ * `inS` is its input stream) the values are read from the frame's bytes instead of the stream.
+ */
+export function padImage(inS: usize, padV: usize, padT: i32, padL: i32, padB: i32, padR: i32, img: usize, frame: usize = 0): void {
+  const inH = word(inS, S_HEIGHT), inW = word(inS, S_WIDTH), C = word(inS, S_CHANNELS);
+  const Wp = inW + padL + padR, Hp = inH + padT + padB;
+  const rowBytes = <usize>(Wp * C) << 1;
+  const src0 = <usize>word(inS, S_DATA);
+  for (let yp = 0; yp < Hp; yp++) {
+    const d = img + <usize>yp * rowBytes;
+    const y = yp - padT;
+    if (y >= 0 && y < inH) {
+      for (let xp = 0; xp < padL; xp++) {
+        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
+      }
+      // interior: narrow 8 at a time (a store may run past the row: the right padding written next covers it)
+      const e0 = d + (<usize>(padL * C) << 1);
+      const end = e0 + (<usize>(inW * C) << 1);
+      if (frame != 0) {
+        // the camera frame itself (the input stream's values are its bytes): widen u8 → i16, 8 at a time
+        let f = frame + <usize>(y * inW * C);
+        for (let e = e0; e < end; e += 16) {
+          v128.store(e, i16x8.extend_low_i8x16_u(v128.load64_zero(f)));
+          f += 8;
+        }
+      } else {
+        let src = src0 + (<usize>(y * inW * C) << 2);
+        for (let e = e0; e < end; e += 16) {
+          v128.store(e, i16x8.narrow_i32x4_s(v128.load(src), v128.load(src, 16)));
+          src += 32;
+        }
+      }
+      for (let xp = padL + inW; xp < Wp; xp++) {
+        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
+      }
+    } else {
+      for (let xp = 0; xp < Wp; xp++) {
+        for (let c = 0; c < C; c++) store<i16>(d + (<usize>(xp * C + c) << 1), <i16>load<i32>(padV + (<usize>c << 2)));
+      }
+    }
+  }
 }

@@ -1,41 +1,12 @@
 /**
  * Accuracy per bit width and cut, as data for the report and the page: top-1 agreement of the quantised hybrid
  * (bit-exact DHM head + float tail) with the float model, measured on this machine. The evaluation itself runs the
- * pipeline (src/pipeline/accuracy.ts); this file only defines the result and writes it (Markdown, JSON).
+ * pipeline (src/pipeline/accuracy.ts); this file writes the result (Markdown, JSON).
  */
+import type { AccuracyResult } from '../models/accuracy';
 
-/** One (model, cut, bits) point. */
-export interface AccuracyRecord {
-  readonly modelId: string;
-  readonly cutIndex: number;
-  readonly tensor: string;
-  readonly bits: number;
-  /** Images evaluated (over all folds). */
-  readonly images: number;
-  /** Images whose hybrid top-1 equals the float model's. */
-  readonly top1Equal: number;
-  /** Mean number of the float top-5 classes found in the hybrid's top-5 (0–5). */
-  readonly meanTop5Overlap: number;
-  /** `image: hybrid label vs float label` for every top-1 difference. */
-  readonly differences: readonly string[];
-}
-
-/** A calibration / evaluation split: disjoint image sets. */
-export interface AccuracyFold {
-  readonly calibration: readonly string[];
-  readonly evaluation: readonly string[];
-}
-
-/** A whole accuracy evaluation (measured). */
-export interface AccuracyResult {
-  readonly records: readonly AccuracyRecord[];
-  readonly folds: readonly AccuracyFold[];
-  /** The head's executor (Wasm emulator or TypeScript reference) and the tail's EP. */
-  readonly headBackend: string;
-  readonly tailEp: string;
-  /** What images the project could provide and why no more. */
-  readonly imageNote: string;
-}
+/** The result shape, declared once in src/models/accuracy.ts (shared with src/pipeline/accuracy.ts). */
+export type { AccuracyFold, AccuracyRecord, AccuracyResult } from '../models/accuracy';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');

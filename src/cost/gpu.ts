@@ -9,7 +9,7 @@
  * node's time the GPU's kernels work. Every constant is in devices.ts with its provenance.
  */
 import type { GpuProfile } from './devices';
-import { measured, modelled, type Figure } from '../provenance/provenance';
+import { modelled, type Figure } from '../provenance/provenance';
 
 /** How a node maps onto GPU kernels (closed union). `view` nodes (reshape, flatten, …) launch no kernel. */
 export type GpuOpClass = 'conv' | 'grouped-conv' | 'gemm' | 'pool' | 'elementwise' | 'view';
@@ -201,14 +201,4 @@ export function estimateGpuSegment(layers: readonly GpuLayerWork[], gpu: GpuProf
     energyMJ: modelled(e, 'mJ', src),
     avgPowerW: modelled(t > 0 ? e / t : 0, 'W', `${src}: energy / time`),
   };
-}
-
-/**
- * The tail's time measured in the browser (onnxruntime-web WebGPU) on *this* machine, as a Figure labelled
- * `measured` and naming the device, so it is never confused with the modelled TX2 time. `ms` must be ≥ 0.
- */
-export function measuredTailMs(ms: number, device: string, how: string): Figure {
-  if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`measured tail time must be a finite number ≥ 0 ms, got ${ms}`);
-  if (!device) throw new RangeError('measured tail time needs the device it was measured on');
-  return measured(ms, 'ms', `measured on ${device} (not the Jetson TX2): ${how}`);
 }

@@ -320,7 +320,7 @@ class Emulator implements DhmEmulator {
         ptrs.packed = alloc(pb);
         const fanIn = (layer.inChannels / layer.groups) * layer.kernelH * layer.kernelW;
         scratchBytes = Math.max(scratchBytes, fanIn * 8 + 16, 2 * align16(((fanIn + 1) >> 1) * 4 + 32) + 32);
-        if (dp === 'dot16-rows-simd') {
+        if (dp === 'dot16-rows-simd' || dp === 'depthwise-i32-simd') { // conv_rows16.ts / conv_dw32.ts's dw16 variant
           scratchBytes = Math.max(scratchBytes, this.ex.paddedImageBytes(inS.height, inS.width, inS.channels, layer.padTop, layer.padLeft, layer.padBottom, layer.padRight));
         }
       } else if (layer.kind === 'wire') {
@@ -337,6 +337,8 @@ class Emulator implements DhmEmulator {
         // pool.ts: the column-max row buffer (one input row, all channels, + SIMD slack), at the end of the scratch area
         if (layer.kind === 'maxpool') poolRowBytes = Math.max(poolRowBytes, info(layer.input).width * info(layer.input).channels * 4 + 32);
       }
+      // stream.ts windowStream: the column-max row of the data-valid record (one input row of cycles + SIMD slack)
+      if (layer.kind === 'conv' || layer.kind === 'maxpool') scratchBytes = Math.max(scratchBytes, info(layer.input).width * 4 + 32);
       layerPtrs.push(ptrs);
     }
     scratchBytes += poolRowBytes; // on top of the convs' scratch (pool.ts places its row buffer at the end)

@@ -3,9 +3,9 @@
  * compiler and executed bit-exactly on a HeadBackend, its output dequantised, the float tail on onnxruntime-web —
  * with the float model on the same EP. Calibration images are disjoint from evaluation images: the images are split
  * into `folds` folds (image i in fold i mod folds); each fold is evaluated with a head calibrated on the other folds,
- * so every image is evaluated once by a head that never saw it. Results are plain data; src/cost/accuracy-report.ts
- * writes them (it declares the same shape: the layers may not import each other; test/node/cost-accuracy.test.ts
- * checks the two agree). Environment-neutral: the caller supplies ORT, the file loader, the backend and images.
+ * so every image is evaluated once by a head that never saw it. Results are plain data (src/models/accuracy.ts);
+ * src/cost/accuracy-report.ts writes them. Environment-neutral: the caller supplies ORT, the file loader, the backend
+ * and images.
  */
 import { compileHead, calibrate } from '../dhm/quantize';
 import { lowerHead } from '../dhm/float';
@@ -17,37 +17,10 @@ import { frameToTensor, toFrame, type RgbaImage } from '../image/preprocess';
 import { abortError } from '../backend/abort';
 import type { HeadBackend } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type TailEp } from './tail';
+import type { AccuracyFold, AccuracyRecord, AccuracyResult } from '../models/accuracy';
 
-/** One measured (model, cut, bits) point. */
-export interface AccuracyRecord {
-  readonly modelId: string;
-  readonly cutIndex: number;
-  readonly tensor: string;
-  readonly bits: number;
-  /** Images evaluated (over all folds). */
-  readonly images: number;
-  /** Images whose hybrid top-1 equals the float model's. */
-  readonly top1Equal: number;
-  /** Mean number of the float top-5 classes in the hybrid's top-5 (0–5). */
-  readonly meanTop5Overlap: number;
-  /** `image: hybrid label vs float label` for every top-1 difference. */
-  readonly differences: readonly string[];
-}
-
-/** A calibration / evaluation split (disjoint image names). */
-export interface AccuracyFold {
-  readonly calibration: readonly string[];
-  readonly evaluation: readonly string[];
-}
-
-/** A whole measurement: records, folds, the head's executor and the tail's EP, and the note on the images. */
-export interface AccuracyResult {
-  readonly records: readonly AccuracyRecord[];
-  readonly folds: readonly AccuracyFold[];
-  readonly headBackend: string;
-  readonly tailEp: string;
-  readonly imageNote: string;
-}
+/** The result shape, declared once in src/models/accuracy.ts (shared with src/cost/accuracy-report.ts). */
+export type { AccuracyFold, AccuracyRecord, AccuracyResult } from '../models/accuracy';
 
 /** A named decoded image. */
 export interface AccuracyImage {
