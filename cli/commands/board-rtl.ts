@@ -1,6 +1,6 @@
 /**
  * `hybrid-dhm board-rtl <model-id> --cut N --out DIR [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4]
- * [quantiser flags as quantize] [--multipliers shift-add|dsp]` — the whole board design for the Intel Cyclone 10 GX
+ * [quantiser flags as quantize] [--multipliers shift-add|dsp|dsp-largest-first]` — the whole board design for the Intel Cyclone 10 GX
  * FPGA Development Kit: the generated head (src/rtl), the board's protocol endpoint (hdl/board/: UART, frame
  * decoder/encoder, CRC-32, link control), the `dhm_board` wrapper and `board_top` kit top (src/rtl/board.ts), and a
  * Quartus Prime project (board_top.qpf/.qsf/.sdc). Pin locations are left for the user to fill in: none could be
@@ -22,9 +22,9 @@ import { generateRtl, RTL_LIBRARY_FILES } from '../../src/rtl/index';
 import { BOARD_HDL_DIR } from '../../sim/board/build';
 import { HDL_DIR } from '../../sim/verilator';
 import { compileModelHead, quantOptionsFromFlags, QUANT_BOOLEANS, QUANT_FLAGS } from './quantize';
-import { rtlOptionsFromFlags } from './rtl';
+import { rtlOptionsFromFlags, type RtlFlagOptions } from './rtl';
 
-export const USAGE = 'usage: hybrid-dhm board-rtl <model-id> --cut N (--out DIR | --simulate [--image FILE]) [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4] [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp]';
+export const USAGE = 'usage: hybrid-dhm board-rtl <model-id> --cut N (--out DIR | --simulate [--image FILE]) [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4] [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp|dsp-largest-first]';
 
 /** Board flags beyond the quantiser's and the RTL generator's. */
 export const BOARD_FLAGS = ['size', 'clocks-per-bit', 'chunk', 'window', 'multipliers', 'out', 'image'] as const;
@@ -58,7 +58,7 @@ export function boardOptionsFromFlags(a: ParsedArgs, program: DhmProgram, dflt: 
 }
 
 /** Write the board design and Quartus project of `program` to `out` (must not exist or be empty). Returns the file names. */
-export function writeBoardFolder(program: DhmProgram, out: string, opts: BoardDesignOptions, rtl: ReturnType<typeof rtlOptionsFromFlags>): string[] {
+export function writeBoardFolder(program: DhmProgram, out: string, opts: BoardDesignOptions, rtl: RtlFlagOptions['rtl']): string[] {
   const dest = resolve(out);
   if (existsSync(dest) && readdirSync(dest).length > 0) throw new UsageError(`--out ${out} exists and is not empty; choose a new folder or remove it`);
   const head = generateRtl(program, { ...rtl, programHashHex: opts.programHashHex });
@@ -101,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   const { program, title } = boardProgram(a.positionals[0]!, cut, flagString(a, 'size'), a);
   const opts = boardOptionsFromFlags(a, program);
   const p = boardParams(opts);
-  const names = writeBoardFolder(program, out, opts, rtlOptionsFromFlags(a));
+  const names = writeBoardFolder(program, out, opts, rtlOptionsFromFlags(a, program).rtl);
   const o = program.streams[program.output]!;
   console.log(`${title} — board design, head at cut ${cut}: input ${program.input.height}x${program.input.width} RGB, output ${o.channels}x${o.height}x${o.width}`);
   const dev = ((p.baudRate / 921_600 - 1) * 100).toFixed(2);

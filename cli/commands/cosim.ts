@@ -18,7 +18,7 @@ import { cosimBatch } from '../../sim/cosim';
 import { QUANT_BOOLEANS, QUANT_FLAGS } from './quantize';
 import { programFromFlags, rtlOptionsFromFlags, RTL_FLAGS } from './rtl';
 
-export const USAGE = 'usage: hybrid-dhm cosim <model-id> --cut N --image FILE [--bits 8] [--rounding …] [--overflow …] [--size HxW] [--multipliers shift-add|dsp] [--stall SEED] [--keep] [--json]';
+export const USAGE = 'usage: hybrid-dhm cosim <model-id> --cut N --image FILE [--bits 8] [--rounding …] [--overflow …] [--size HxW] [--multipliers shift-add|dsp|dsp-largest-first] [--stall SEED] [--keep] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, [...QUANT_FLAGS, ...RTL_FLAGS, 'image', 'stall'], ['help', 'json', 'keep', ...QUANT_BOOLEANS]);
@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   let frame = toFrame(decodeImageFile(image), entry.preprocessing).data;
   const { height: H, width: W } = program.input;
   if (frame.length !== H * W * 3) frame = cropFrame(frame, entry.preprocessing, H, W);
-  const r = cosimBatch([{ program, frame, rtl: rtlOptionsFromFlags(a) }], { stallSeed: flagInt(a, 'stall') ?? 0, keep: a.flags.has('keep'), cxxOpt: '-O1' });
+  const r = cosimBatch([{ program, frame, rtl: rtlOptionsFromFlags(a, program).rtl }], { stallSeed: flagInt(a, 'stall') ?? 0, keep: a.flags.has('keep'), cxxOpt: '-O1' });
   const res = r.results[0]!;
   let difference = res.difference;
   // the Wasm emulator: head output and counts

@@ -1,5 +1,5 @@
 /**
- * `hybrid-dhm rtl <model-id> --cut N --out DIR [quantiser flags as quantize] [--multipliers shift-add|dsp] [--size HxW]`
+ * `hybrid-dhm rtl <model-id> --cut N --out DIR [quantiser flags as quantize] [--multipliers shift-add|dsp|dsp-largest-first] [--size HxW]`
  * Compiles the head (as `quantize`) and writes its synthesizable Verilog-2005 into DIR: one module per layer,
  * `dhm_head.v` (the board-shell port contract, docs/rtl.md), `dhm_head_params.vh`, the hand-written library of hdl/,
  * and a Quartus Prime skeleton (`dhm_head.qsf`, `dhm_head.sdc`). `--size HxW` resizes the head's input
@@ -14,18 +14,34 @@ import { resizeProgramInput } from '../../src/dhm/resize';
 import type { DhmProgram } from '../../src/dhm/program';
 import { programHashHex } from '../../src/board/program-hash';
 import { HDL_DIR } from '../../sim/verilator';
-import { estimateResources } from '../../src/cost/resources';
+import { dspWeightMasks, estimateResources, type DspPolicy } from '../../src/cost/resources';
 import { CYCLONE10GX_10CX220 } from '../../src/cost/devices';
 import { compileModelHead, quantOptionsFromFlags, QUANT_FLAGS, QUANT_BOOLEANS } from './quantize';
 
-export const USAGE = 'usage: hybrid-dhm rtl <model-id> --cut N --out DIR [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp] [--size HxW] [--no-fit-check]';
+export const USAGE = 'usage: hybrid-dhm rtl <model-id> --cut N --out DIR [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp|dsp-largest-first] [--size HxW] [--no-fit-check]';
 
 /** Flags of the RTL commands beyond the quantiser's. */
 export const RTL_FLAGS = ['multipliers', 'size'] as const;
 
-/** Generator options from the flags. */
-export function rtlOptionsFromFlags(a: ParsedArgs): Pick<RtlOptions, 'multipliers'> {
-  return { multipliers: flagChoice(a, 'multipliers', ['shift-add', 'dsp'] as const, 'shift-add') };
+/** The RTL's multiplier choice and the resource model's DSP policy it matches (`--multipliers`). */
+const MULTIPLIER_POLICIES = { 'shift-add': 'logic', dsp: 'dsp-all', 'dsp-largest-first': 'dsp-largest-first' } as const satisfies Record<string, DspPolicy>;
+
+/** Generator options from the flags, and the resource model's DSP policy that the generated multipliers follow. */
+export interface RtlFlagOptions {
+  readonly rtl: Pick<RtlOptions, 'multipliers' | 'dspWeights'>;
+  readonly dspPolicy: DspPolicy;
+}
+
+/**
+ * Generator options from `--multipliers`: `shift-add` (every multiplier in logic), `dsp` (every non-trivial one a
+ * `*`, the model's `dsp-all`), `dsp-largest-first` (DSPs exactly where the model's default policy puts them within the
+ * 10CX220's DSP budget: `dspWeightMasks` of src/cost/resources.ts).
+ */
+export function rtlOptionsFromFlags(a: ParsedArgs, program: DhmProgram): RtlFlagOptions {
+  const choice = flagChoice(a, 'multipliers', Object.keys(MULTIPLIER_POLICIES) as (keyof typeof MULTIPLIER_POLICIES)[], 'shift-add');
+  const dspPolicy = MULTIPLIER_POLICIES[choice];
+  if (choice === 'dsp-largest-first') return { rtl: { dspWeights: dspWeightMasks(program, CYCLONE10GX_10CX220, { dspPolicy }) }, dspPolicy };
+  return { rtl: { multipliers: choice }, dspPolicy };
 }
 
 /** The head of (model, cut) with the quantiser flags, resized when --size HxW is given. */
@@ -48,7 +64,7 @@ export function programFromFlags(a: ParsedArgs): { program: DhmProgram; title: s
  * Write the complete RTL folder of a program to `out` (generated files, library, Quartus skeleton). Written into a
  * temporary sibling folder first and renamed; `out` must not exist or be empty. Returns the file names.
  */
-export function writeRtlFolder(program: DhmProgram, out: string, opts: Pick<RtlOptions, 'multipliers'> = {}): string[] {
+export function writeRtlFolder(program: DhmProgram, out: string, opts: Pick<RtlOptions, 'multipliers' | 'dspWeights'> = {}): string[] {
   const dest = resolve(out);
   if (existsSync(dest) && readdirSync(dest).length > 0) throw new UsageError(`--out ${out} exists and is not empty; choose a new folder or remove it`);
   const hash = programHashHex(program);
@@ -77,8 +93,8 @@ export function writeRtlFolder(program: DhmProgram, out: string, opts: Pick<RtlO
  * Throws a UsageError when the resource model says the head does not fit the Cyclone 10 GX 10CX220 (naming the limiting
  * resource, its use and the layer that uses most of it).
  */
-export function checkFits(program: DhmProgram, multipliers: RtlOptions['multipliers']): void {
-  const r = estimateResources(program, CYCLONE10GX_10CX220, { dspPolicy: multipliers === 'dsp' ? 'dsp-all' : 'logic' });
+export function checkFits(program: DhmProgram, dspPolicy: DspPolicy): void {
+  const r = estimateResources(program, CYCLONE10GX_10CX220, { dspPolicy });
   if (r.fits) return;
   const key = ({ alms: 'alms', registers: 'registers', dspBlocks: 'dspMultipliers', m20k: 'm20k', mlab: 'mlab' } as const)[r.limiting];
   const worst = [...r.layers].sort((x, y) => y[key] - x[key])[0]!;
@@ -94,8 +110,9 @@ export async function run(argv: string[]): Promise<number> {
   const out = flagString(a, 'out');
   if (!out) throw new UsageError(`--out DIR is required\n${USAGE}`);
   const { program, title, cut } = programFromFlags(a);
-  if (!a.flags.has('no-fit-check')) checkFits(program, rtlOptionsFromFlags(a).multipliers);
-  const names = writeRtlFolder(program, out, rtlOptionsFromFlags(a));
+  const opts = rtlOptionsFromFlags(a, program);
+  if (!a.flags.has('no-fit-check')) checkFits(program, opts.dspPolicy);
+  const names = writeRtlFolder(program, out, opts.rtl);
   const o = program.streams[program.output]!;
   console.log(`${title} — head at cut ${cut}: ${program.layers.length} layers, input ${program.input.height}x${program.input.width}, output ${o.channels}x${o.height}x${o.width}`);
   console.log(`wrote ${names.length} files to ${out}: ${names.join(', ')}`);

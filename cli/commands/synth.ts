@@ -1,5 +1,5 @@
 /**
- * `hybrid-dhm synth <model-id> --cut N [--full] [quantiser flags] [--size HxW] [--multipliers shift-add|dsp] [--json]`
+ * `hybrid-dhm synth <model-id> --cut N [--full] [quantiser flags] [--size HxW] [--multipliers shift-add|dsp|dsp-largest-first] [--json]`
  * Generates the head's RTL and runs Debian's yosys on it — the coarse pass by default, `synth_intel_alm -family
  * cyclone10gx` with --full — and prints adder bits, registers, DSP multipliers, M20K blocks and an ALM figure beside
  * the project's resource model (src/cost/resources.ts). How each figure is derived: docs/rtl.md §Synthesis.
@@ -13,7 +13,7 @@ import { compareWithModel } from '../../sim/compare';
 import { QUANT_BOOLEANS, QUANT_FLAGS } from './quantize';
 import { programFromFlags, rtlOptionsFromFlags, RTL_FLAGS } from './rtl';
 
-export const USAGE = 'usage: hybrid-dhm synth <model-id> --cut N [--full] [--bits 8] [--rounding …] [--overflow …] [--size HxW] [--multipliers shift-add|dsp] [--json]';
+export const USAGE = 'usage: hybrid-dhm synth <model-id> --cut N [--full] [--bits 8] [--rounding …] [--overflow …] [--size HxW] [--multipliers shift-add|dsp|dsp-largest-first] [--json]';
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, [...QUANT_FLAGS, ...RTL_FLAGS], ['help', 'json', 'full', ...QUANT_BOOLEANS]);
@@ -23,10 +23,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (a.positionals.length !== 1) throw new UsageError(`expected one model id\n${USAGE}`);
   const { program, title, cut } = programFromFlags(a);
-  const rtl = rtlOptionsFromFlags(a);
+  const { rtl, dspPolicy: policy } = rtlOptionsFromFlags(a, program);
   const full = a.flags.has('full');
   const s = synthesize(generateRtl(program, { ...rtl, programHashHex: programHashHex(program) }), { full });
-  const policy = rtl.multipliers === 'dsp' ? 'dsp-all' : 'logic';
   const rows = compareWithModel(program, s, policy);
   if (a.flags.has('json')) {
     console.log(JSON.stringify({ cut, pass: s.pass, seconds: s.seconds, rows, cells: s.cells, memoryBits: s.memoryBits, logicBits: s.logicBits, modelPolicy: policy }, null, 1));

@@ -195,6 +195,63 @@ export function adderTreeCost(leaves: number, leafBits: number): { readonly adde
 }
 
 /**
+ * The DSP policy's choice per conv layer (by layer index): `taken[a]` = how many of the layer's multipliers needing `a`
+ * CSD adders go to 18x19 DSP multipliers. Largest adder count first, then program order; the budget is in 18x19
+ * multipliers (a b_x × b_w product takes ceil(b_x/18)·ceil(b_w/19) of them).
+ */
+function dspSelection(program: DhmProgram, scans: ReadonlyMap<number, ConvScan>, dev: FpgaProfile, opts: ResourceOptions): Map<number, number[]> {
+  const devMults = dev.multipliers18x19.value;
+  let budget = opts.dspPolicy === 'logic' ? 0 : opts.dspPolicy === 'dsp-all' ? Infinity : (opts.dspMultiplierBudget ?? devMults);
+  const dspTaken = new Map<number, number[]>();
+  if (budget > 0) {
+    const maxA = Math.max(0, ...[...scans.values()].map((s) => s.hist.length - 1));
+    for (let a = maxA; a >= 1 && budget > 0; a--) {
+      for (const [idx, s] of scans) {
+        if (budget <= 0) break;
+        const l = program.layers[idx] as ConvLayer;
+        const inBits = stream(program, l.input, l.name).format.bits;
+        const per = ceilDiv(inBits, 18) * ceilDiv(l.weightFormat.bits, 19);
+        const avail = s.hist[a] ?? 0;
+        const take = Math.min(avail, Math.floor(budget / per));
+        if (take <= 0) continue;
+        const arr = dspTaken.get(idx) ?? [];
+        arr[a] = take;
+        dspTaken.set(idx, arr);
+        budget -= take * per;
+      }
+    }
+  }
+  return dspTaken;
+}
+
+/**
+ * Which weights the DSP policy puts on DSP multipliers, per conv layer name: a mask over the layer's OIHW weights
+ * (1 = a DSP multiplier). Within a layer and an adder count, the first weights in OIHW order are taken, so the RTL
+ * generator (`RtlOptions.dspWeights` of src/rtl/head.ts) builds exactly the multipliers {@link estimateResources} counts.
+ */
+export function dspWeightMasks(program: DhmProgram, dev: FpgaProfile, opts: ResourceOptions): Map<string, Uint8Array> {
+  const scans = new Map<number, ConvScan>();
+  program.layers.forEach((l, idx) => { if (l.kind === 'conv') scans.set(idx, scanConv(l)); });
+  const masks = new Map<string, Uint8Array>();
+  for (const [idx, taken] of dspSelection(program, scans, dev, opts)) {
+    const l = program.layers[idx] as ConvLayer;
+    const left = [...taken].map((t) => t ?? 0);
+    const mask = new Uint8Array(l.weights.length);
+    for (let i = 0; i < l.weights.length; i++) {
+      const w = l.weights[i]!;
+      if (w === 0) continue;
+      const a = csdNonZero(w) - 1;
+      if (a >= 1 && (left[a] ?? 0) > 0) {
+        mask[i] = 1;
+        left[a]!--;
+      }
+    }
+    masks.set(l.name, mask);
+  }
+  return masks;
+}
+
+/**
  * Estimate the resources of a head. `cycles` (the compiler's exact per-layer counts) lets skew FIFOs of multi-input
  * layers be costed; without it they count as zero and `skewCosted` is false.
  */
@@ -319,27 +376,7 @@ export function estimateResources(program: DhmProgram, dev: FpgaProfile, opts: R
   });
 
   // DSP mapping of adder-built multipliers.
-  const devMults = dev.multipliers18x19.value;
-  let budget = opts.dspPolicy === 'logic' ? 0 : opts.dspPolicy === 'dsp-all' ? Infinity : (opts.dspMultiplierBudget ?? devMults);
-  const dspTaken = new Map<number, number[]>();
-  if (budget > 0) {
-    const maxA = Math.max(0, ...[...scans.values()].map((s) => s.hist.length - 1));
-    for (let a = maxA; a >= 1 && budget > 0; a--) {
-      for (const [idx, s] of scans) {
-        if (budget <= 0) break;
-        const l = program.layers[idx] as ConvLayer;
-        const inBits = stream(program, l.input, l.name).format.bits;
-        const per = ceilDiv(inBits, 18) * ceilDiv(l.weightFormat.bits, 19);
-        const avail = s.hist[a] ?? 0;
-        const take = Math.min(avail, Math.floor(budget / per));
-        if (take <= 0) continue;
-        const arr = dspTaken.get(idx) ?? [];
-        arr[a] = take;
-        dspTaken.set(idx, arr);
-        budget -= take * per;
-      }
-    }
-  }
+  const dspTaken = dspSelection(program, scans, dev, opts);
   for (const [idx, s] of scans) {
     const c = counts[idx]!;
     const l = program.layers[idx] as ConvLayer;

@@ -31,6 +31,12 @@ export interface RtlOptions {
   readonly programHashHex?: string;
   /** Constant multipliers: shift-add from CSD (default) or `*` for every one (the tool maps them to DSPs). */
   readonly multipliers?: MultiplierStyle;
+  /**
+   * Per conv layer name, a mask over its OIHW weights: 1 = a `*` multiplier (mapped to a DSP), 0 = shift-add. Takes
+   * precedence over `multipliers` for the layers it names; the CLI fills it from the resource model's DSP policy
+   * (`dspWeightMasks` of src/cost/resources.ts), so the RTL has DSPs exactly where the model counts them.
+   */
+  readonly dspWeights?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** A program the generator cannot turn into hardware (the message names the layer and the limit). */
@@ -61,7 +67,12 @@ export function generateRtl(program: DhmProgram, opts: RtlOptions = {}): RtlFile
   program.layers.forEach((l, i) => {
     const module = `${prefix}l${String(i).padStart(2, '0')}_${identifier(l.name).slice(0, 40)}`;
     modules.push(module);
-    const text = layerModule({ program, times, module, dspWeights: opts.multipliers === 'dsp' && l.kind === 'conv' ? new Uint8Array(l.weights.length).fill(1) : undefined }, l);
+    const dspWeights = l.kind !== 'conv' ? undefined
+      : opts.dspWeights?.get(l.name) ?? (opts.multipliers === 'dsp' ? new Uint8Array(l.weights.length).fill(1) : undefined);
+    if (dspWeights && l.kind === 'conv' && dspWeights.length !== l.weights.length) {
+      throw new RtlError(`layer '${l.name}': the DSP mask has ${dspWeights.length} entries for ${l.weights.length} weights`);
+    }
+    const text = layerModule({ program, times, module, dspWeights }, l);
     files.push({ path: `${module}.v`, text: [...banner, text].join('\n') });
   });
   // stream wires

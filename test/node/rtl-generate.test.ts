@@ -18,6 +18,8 @@ import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
 import { hasTool, requireTool, ToolMissingError } from '../../sim/verilator';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../cli/main';
+import { dspWeightMasks, estimateResources } from '../../src/cost/resources';
+import { CYCLONE10GX_10CX220 } from '../../src/cost/devices';
 
 test('same program → byte-identical files; the header names the program hash and the generator version', () => {
   const p = randomProgram(7, { steps: 3 });
@@ -134,4 +136,28 @@ test('hybrid-dhm rtl writes the complete folder (verilator lint clean); a bad op
   assert.ok(!existsSync(join(dir, 'bad')));
   assert.ok(!existsSync(join(dir, 'big')));
   assert.deepEqual(readdirSync(dir).sort(), ['head'], 'no temporary folder left');
+});
+
+test('dsp-largest-first: the RTL has a `*` multiplier exactly where the resource model counts a DSP, per layer, under 4 budgets on 12 random programs', () => {
+  let checked = 0;
+  for (let seed = 1; seed <= 12; seed++) {
+    const p = randomProgram(seed);
+    const convs = p.layers.filter((l): l is ConvLayer => l.kind === 'conv');
+    if (convs.length === 0) continue;
+    for (const budget of [0, 3, 40, 100_000]) {
+      const opts = { dspPolicy: 'dsp-largest-first', dspMultiplierBudget: budget } as const;
+      const model = estimateResources(p, CYCLONE10GX_10CX220, opts);
+      const files = generateRtl(p, { dspWeights: dspWeightMasks(p, CYCLONE10GX_10CX220, opts) });
+      p.layers.forEach((l, i) => {
+        if (l.kind !== 'conv') return;
+        const text = files.find((f) => f.path.startsWith(`l${String(i).padStart(2, '0')}_`))!.text;
+        const products = (text.match(/x_\d+_\d+ \* /g) ?? []).length;
+        assert.equal(products, model.layers[i]!.multDsp, `seed ${seed} budget ${budget} layer ${l.name}: RTL '*' products vs the model's DSP multipliers`);
+        checked++;
+      });
+      const total = model.layers.reduce((a, x) => a + x.multDsp, 0);
+      assert.ok(total <= budget, `seed ${seed}: ${total} DSP multipliers within the budget ${budget}`);
+    }
+  }
+  assert.ok(checked >= 20, `checked ${checked} layers`);
 });
