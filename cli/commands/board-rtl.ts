@@ -11,8 +11,8 @@
  * bit timing is in the RTL), with the map and cycle counts checked against the reference executor. The frame is
  * `--image FILE` prepared by the model's recipe (only for the model's own input size), else a synthetic test frame.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { flagInt, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { programHashHex } from '../../src/board/program-hash';
 import type { DhmProgram } from '../../src/dhm/program';
@@ -22,7 +22,7 @@ import { generateRtl, RTL_LIBRARY_FILES } from '../../src/rtl/index';
 import { BOARD_HDL_DIR } from '../../sim/board/build';
 import { HDL_DIR } from '../../sim/verilator';
 import { compileModelHead, quantOptionsFromFlags, QUANT_BOOLEANS, QUANT_FLAGS } from './quantize';
-import { rtlOptionsFromFlags, type RtlFlagOptions } from './rtl';
+import { rtlOptionsFromFlags, writeFolderAtomically, type RtlFlagOptions } from './rtl';
 
 export const USAGE = 'usage: hybrid-dhm board-rtl <model-id> --cut N (--out DIR | --simulate [--image FILE]) [--size HxW] [--clocks-per-bit 108] [--chunk 128] [--window 4] [--bits 8] [--weight-bits 8] [--rounding …] [--overflow …] [--multipliers shift-add|dsp|dsp-largest-first]';
 
@@ -57,16 +57,10 @@ export function boardOptionsFromFlags(a: ParsedArgs, program: DhmProgram, dflt: 
   return o;
 }
 
-/** Write the board design and Quartus project of `program` to `out` (must not exist or be empty). Returns the file names. */
+/** Write the board design and Quartus project of `program` to `out` (must not exist or be empty), atomically. Returns the file names. */
 export function writeBoardFolder(program: DhmProgram, out: string, opts: BoardDesignOptions, rtl: RtlFlagOptions['rtl']): string[] {
-  const dest = resolve(out);
-  if (existsSync(dest) && readdirSync(dest).length > 0) throw new UsageError(`--out ${out} exists and is not empty; choose a new folder or remove it`);
   const head = generateRtl(program, { ...rtl, programHashHex: opts.programHashHex });
-  mkdirSync(dirname(dest), { recursive: true });
-  const tmp = join(dirname(dest), `.${basename(dest)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  try {
+  return writeFolderAtomically(out, (tmp) => {
     for (const f of head) writeFileSync(join(tmp, f.path), f.text);
     for (const f of RTL_LIBRARY_FILES) copyFileSync(join(HDL_DIR, f), join(tmp, f));
     for (const f of BOARD_HDL_FILES) copyFileSync(join(BOARD_HDL_DIR, f), join(tmp, f));
@@ -77,13 +71,7 @@ export function writeBoardFolder(program: DhmProgram, out: string, opts: BoardDe
     writeFileSync(join(tmp, 'board_top.qpf'), q.qpf);
     writeFileSync(join(tmp, 'board_top.qsf'), q.qsf);
     writeFileSync(join(tmp, 'board_top.sdc'), q.sdc);
-    if (existsSync(dest)) rmSync(dest, { recursive: true });
-    renameSync(tmp, dest);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return readdirSync(dest).sort();
+  });
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@
 import {
   convAccumulatorBits, fracBits, layerLatencyCycles,
   type Activation, type AddLayer, type ConvLayer, type DhmProgram, type FixedFormat, type MaxPoolLayer, type Overflow,
-  type Rounding, type WireLayer,
+  type Rounding, type StreamInfo, type WireLayer,
 } from '../dhm/program';
 import { clog2, comment, csdDigits, identifier, indexBits, signedLiteral } from './verilog';
 import { lineBufferRows, skewFifoDepth, windowGeometry, type StreamTimes } from './schedule';
@@ -207,12 +207,20 @@ export function convModule(ctx: LayerContext, l: ConvLayer): string {
     lines.push(...requantLines(`q${o}`, `acc${o}`, accBits, l.shift[o]!, l.rounding, l.activation, l.overflow, out.format, `y${o}`));
     ys.unshift(`y${o}`);
   }
-  lines.push(`  reg [${out.channels * out.format.bits - 1}:0] out_r;`);
-  lines.push(`  always @(posedge clk) if (ce) out_r <= {${ys.join(', ')}};`);
-  lines.push('  assign out_data = out_r;');
-  lines.push(...validPipe(L));
-  lines.push('endmodule', '');
+  lines.push(...outputRegister(out, ys, L));
   return lines.join('\n');
+}
+
+/** The end of every layer module: the output register `out_r` ← {ys} (channel 0 last), its valid pipeline of `latencyCycles`, endmodule. */
+function outputRegister(out: StreamInfo, ys: readonly string[], latencyCycles: number): string[] {
+  return [
+    `  reg [${out.channels * out.format.bits - 1}:0] out_r;`,
+    `  always @(posedge clk) if (ce) out_r <= {${ys.join(', ')}};`,
+    '  assign out_data = out_r;',
+    ...validPipe(latencyCycles),
+    'endmodule',
+    '',
+  ];
 }
 
 /** Max-pool: window → registered comparator tree per channel (padding taps excluded) → output register. */
@@ -316,11 +324,7 @@ export function addModule(ctx: LayerContext, l: AddLayer): string {
     ys.unshift(`y${c}`);
   }
   lines.push('  always @(posedge clk) begin', '    if (ce) begin', ...stage1, '    end', '  end');
-  lines.push(`  reg [${out.channels * out.format.bits - 1}:0] out_r;`);
-  lines.push(`  always @(posedge clk) if (ce) out_r <= {${ys.join(', ')}};`);
-  lines.push('  assign out_data = out_r;');
-  lines.push(...validPipe(layerLatencyCycles(l)));
-  lines.push('endmodule', '');
+  lines.push(...outputRegister(out, ys, layerLatencyCycles(l)));
   return lines.join('\n');
 }
 
@@ -345,11 +349,7 @@ export function wireModule(ctx: LayerContext, l: WireLayer): string {
     lines.push(...requantLines(`q${c}`, `e${c}`, inW, l.shifts[k]!, l.rounding, 'none', l.overflow, out.format, `y${c}`));
     ys.unshift(`y${c}`);
   }
-  lines.push(`  reg [${out.channels * out.format.bits - 1}:0] out_r;`);
-  lines.push(`  always @(posedge clk) if (ce) out_r <= {${ys.join(', ')}};`);
-  lines.push('  assign out_data = out_r;');
-  lines.push(...validPipe(layerLatencyCycles(l)));
-  lines.push('endmodule', '');
+  lines.push(...outputRegister(out, ys, layerLatencyCycles(l)));
   return lines.join('\n');
 }
 
