@@ -19,21 +19,12 @@ import { BoardSimulator } from '../../src/board/simulator';
 import { createEmulator } from '../../src/dhm/wasm';
 import { randomFrame, randomProgram } from '../../src/dhm/random';
 import { emulatorWasmPath, freshDistWasm } from './helpers/wasm';
+import { captureLog } from './helpers/capture';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Run a CLI command module's `run()` capturing console.log output. */
-async function capture(load: () => Promise<{ run(argv: string[]): Promise<number> }>, argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
-  try {
-    const code = await (await load()).run(argv);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = orig;
-  }
-}
+const capture = (load: () => Promise<{ run(argv: string[]): Promise<number> }>, argv: string[]) => captureLog(async () => (await load()).run(argv));
 
 describe('board CLI', () => {
   it('serial-selftest --json: exit 0, every fault observed on the link with its specific outcome and a successful next run', async () => {

@@ -29,19 +29,10 @@ import { buildBoardSim, type BoardSim } from '../../sim/board/build';
 import { headFolderFor } from '../../sim/board/head-folder';
 import { RtlBoard } from '../../sim/board/rtl-board';
 import { rtlBackend } from '../../sim/board/selftest-rtl';
+import { captureLog } from './helpers/capture';
 
 /** Run a CLI command module's `run()` capturing console.log output. */
-async function capture(load: () => Promise<{ run(argv: string[]): Promise<number> }>, argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
-  try {
-    const code = await (await load()).run(argv);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = orig;
-  }
-}
+const capture = (load: () => Promise<{ run(argv: string[]): Promise<number> }>, argv: string[]) => captureLog(async () => (await load()).run(argv));
 
 function randomFrame(n: number, seed: number): Uint8Array {
   let s = seed >>> 0;

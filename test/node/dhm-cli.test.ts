@@ -16,19 +16,11 @@ import { decodeImageFile } from '../../cli/image';
 import { compileAt, loadModel } from './helpers/dhm-heads';
 import { imagePath, ROOT } from './helpers/paths';
 import { freshDistWasm } from './helpers/wasm';
+import { captureLog } from './helpers/capture';
 
 /** Run a command, capturing console.log output. */
-async function capture(fn: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.map(String).join(' ')); };
-  try {
-    const code = await fn(argv);
-    return { code, out: lines.join('\n') };
-  } finally {
-    console.log = orig;
-  }
-}
+/** Run a command's `run(argv)` with console.log captured. */
+const capture = (fn: (argv: string[]) => Promise<number>, argv: string[]) => captureLog(() => fn(argv));
 
 describe('hybrid-dhm quantize', () => {
   test('--json prints the per-tensor report', { timeout: 120_000 }, async () => {

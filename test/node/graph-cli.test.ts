@@ -14,26 +14,17 @@ import { MODELS_ROOT } from '../../cli/paths';
 import { getModel } from '../../src/models/registry';
 import { CutRangeError, OnnxParseError } from '../../src/graph/index';
 import { skipUnlessProvisioned } from './helpers/paths';
+import { captureLog } from './helpers/capture';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
-async function capture(f: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const orig = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.map(String).join(' ')); };
-  try {
-    return { code: await f(), out: lines.join('\n') };
-  } finally {
-    console.log = orig;
-  }
-}
 
 const sq = getModel('squeezenet1.1');
 
 describe('cli: cuts and split', { skip: skipUnlessProvisioned(join(MODELS_ROOT, sq.file.path)) }, () => {
   it('cuts --json prints the cut array with the documented fields', async () => {
-    const { code, out } = await capture(() => cuts(['squeezenet1.1', '--json']));
+    const { code, out } = await captureLog(() => cuts(['squeezenet1.1', '--json']));
     assert.equal(code, 0);
     const arr = JSON.parse(out) as Record<string, unknown>[];
     assert.equal(arr.length, 12);
@@ -44,7 +35,7 @@ describe('cli: cuts and split', { skip: skipUnlessProvisioned(join(MODELS_ROOT, 
   });
 
   it('cuts prints a table for a file path too', async () => {
-    const { code, out } = await capture(() => cuts([join(MODELS_ROOT, getModel('mobilenetv2').file.path)]));
+    const { code, out } = await captureLog(() => cuts([join(MODELS_ROOT, getModel('mobilenetv2').file.path)]));
     assert.equal(code, 0);
     assert.match(out, /18 legal cuts/);
     assert.match(out, /conv_0_relu6\s+1x32x112x112\s+401408/);
@@ -53,7 +44,7 @@ describe('cli: cuts and split', { skip: skipUnlessProvisioned(join(MODELS_ROOT, 
   it('split writes head.onnx and tail.onnx that compose to the full model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hybrid-dhm-split-'));
     try {
-      const { code, out } = await capture(() => split(['squeezenet1.1', '--cut', '2', '--out', dir]));
+      const { code, out } = await captureLog(() => split(['squeezenet1.1', '--cut', '2', '--out', dir]));
       assert.equal(code, 0);
       assert.match(out, /cut 2 at 'fire0'/);
       const x = new ort.Tensor('float32', Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => Math.sin(i)), [1, 3, 224, 224]);
