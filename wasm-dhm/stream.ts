@@ -180,7 +180,27 @@ export function windowStream(
       ox++;
     }
     // the output FIFO: one pixel per clock
-    for (let k = 0; k < outW; k++) {
+    let k = 0;
+    if (fifoFitsI32(trow, outW, latency, prev)) {
+      // The same recurrence 4 pixels at a time: t(k) = max(ready(k), t(k-1) + 1) unrolls to
+      // t(k) = k + max(t(-1) + 1, max over j <= k of (ready(j) - j)) (k = index in the row, t(-1) = prev), a running max
+      // computed in lanes; every value fits i32 (checked just above), so no t exceeds i32.MAX_VALUE here.
+      let carry = i32x4.splat(prev == i64.MIN_VALUE ? i32.MIN_VALUE : <i32>(prev + 1));
+      let idx = i32x4(0, 1, 2, 3);
+      const lat = i32x4.splat(latency), four = i32x4.splat(4), lo = i32x4.splat(i32.MIN_VALUE);
+      for (; k + 4 <= outW; k += 4) {
+        const p = trow + (<usize>k << 2);
+        let u = i32x4.sub(i32x4.add(v128.load(p), lat), idx); // ready(j) - j
+        u = i32x4.max_s(u, i32x4.shuffle(lo, u, 0, 4, 5, 6)); // running max within the 4 lanes
+        u = i32x4.max_s(u, i32x4.shuffle(lo, u, 0, 1, 4, 5));
+        u = i32x4.max_s(u, carry);
+        v128.store(p, i32x4.add(u, idx));
+        carry = i32x4.shuffle(u, u, 3, 3, 3, 3);
+        idx = i32x4.add(idx, four);
+      }
+      if (k > 0) prev = <i64>load<i32>(trow + (<usize>(k - 1) << 2));
+    }
+    for (; k < outW; k++) {
       const p = trow + (<usize>k << 2);
       let t = <i64>load<i32>(p) + <i64>latency;
       if (prev != i64.MIN_VALUE && t < prev + 1) t = prev + 1;
@@ -192,6 +212,32 @@ export function windowStream(
   setWord(layer, L_FIRST, load<i32>(tout));
   setWord(layer, L_TOTAL, <i32>(prev + 1));
   return STATUS_OK;
+}
+
+/**
+ * Whether the FIFO of one output row can run in i32 lanes: with r = the row's ready(k) - latency values at `row`
+ * (n words), every r + latency ± n and prev + 1 + n lie strictly inside i32 (so ready(j) - j, the running max and
+ * t(k) <= max(prev + 1, max ready) + n all fit, and no t overflows).
+ */
+function fifoFitsI32(row: usize, n: i32, latency: i32, prev: i64): bool {
+  let mn = i32x4.splat(i32.MAX_VALUE), mx = i32x4.splat(i32.MIN_VALUE);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v = v128.load(row + (<usize>k << 2));
+    mn = i32x4.min_s(mn, v);
+    mx = i32x4.max_s(mx, v);
+  }
+  let lo = min(min(i32x4.extract_lane(mn, 0), i32x4.extract_lane(mn, 1)), min(i32x4.extract_lane(mn, 2), i32x4.extract_lane(mn, 3)));
+  let hi = max(max(i32x4.extract_lane(mx, 0), i32x4.extract_lane(mx, 1)), max(i32x4.extract_lane(mx, 2), i32x4.extract_lane(mx, 3)));
+  for (; k < n; k++) {
+    const v = load<i32>(row + (<usize>k << 2));
+    lo = min(lo, v);
+    hi = max(hi, v);
+  }
+  const limit = <i64>i32.MAX_VALUE - 1;
+  if (<i64>hi + <i64>latency + <i64>n > limit) return false;
+  if (<i64>lo + <i64>latency - <i64>n < -limit) return false;
+  return prev == i64.MIN_VALUE || prev + 1 + <i64>n <= limit;
 }
 
 /**
