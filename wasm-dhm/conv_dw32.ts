@@ -6,7 +6,7 @@
 import { H_SCRATCH, H_SCRATCH_BYTES, L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_B, L_PAD_L, L_PAD_R, L_PAD_T, L_PAD_VALUE, L_SH, L_SW, S_BITS, S_CHANNELS, S_DATA, S_HEIGHT, S_SIGNED, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 import { rowAddress } from './line_buffer';
 import { padImage, paddedImageBytes } from './window';
-import { rq4, scaleOf, setupRq } from './conv_lanes';
+import { rq4l, rqFastOn, rqHalfV, rqHiV, rqLoV, rqShift, scaleOf, setupRq } from './conv_lanes';
 
 /** Bytes of the dw32 packed constants (must match {@link packDw32}): i32 weights, bias, f64 scales, pad codes, then the
  * i16 section of the dw16 variant (a flag word + slack, i16 weights). */
@@ -95,6 +95,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
   const padT = word(layer, L_PAD_T), padL = word(layer, L_PAD_L);
   const Cp = (C + 3) & ~3, taps = kh * kw;
   setupRq(layer, outS);
+  const rf = rqFastOn(), rHalf = rqHalfV(), rS = rqShift(), rLo = rqLoV(), rHi = rqHiV();
   const p = <usize>word(layer, L_PACKED);
   const wBase = p;
   const bBase = wBase + <usize>(taps * Cp * 4);
@@ -159,10 +160,10 @@ export function convDw32(prog: usize, layer: usize): i32 {
             r += kyStep;
             q += 4 * patStep;
           }
-          v128.store(px + (<usize>c << 2), rq4(la, sBase + (<usize>c << 3)));
-          v128.store(px + (<usize>c << 2), rq4(ha, sBase + (<usize>(c + 4) << 3)), 16);
-          v128.store(px + opix + (<usize>c << 2), rq4(lb, sBase + (<usize>c << 3)));
-          v128.store(px + opix + (<usize>c << 2), rq4(hb, sBase + (<usize>(c + 4) << 3)), 16);
+          v128.store(px + (<usize>c << 2), rq4l(la, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + (<usize>c << 2), rq4l(ha, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
+          v128.store(px + opix + (<usize>c << 2), rq4l(lb, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + opix + (<usize>c << 2), rq4l(hb, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
         }
       }
       for (; ox < outW; ox++) {
@@ -182,8 +183,8 @@ export function convDw32(prog: usize, layer: usize): i32 {
             hi = i32x4.add(hi, i32x4.dot_i16x8_s(ih, v128.load(wq, 16)));
             wq += wStep;
           }
-          v128.store(px + (<usize>c << 2), rq4(lo, sBase + (<usize>c << 3)));
-          v128.store(px + (<usize>c << 2), rq4(hi, sBase + (<usize>(c + 4) << 3)), 16);
+          v128.store(px + (<usize>c << 2), rq4l(lo, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + (<usize>c << 2), rq4l(hi, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
         }
       }
     }
@@ -217,7 +218,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
               wq += <usize>(Cp << 2);
             }
           }
-          v128.store(px + (<usize>c << 2), rq4(acc, sBase + (<usize>c << 3)));
+          v128.store(px + (<usize>c << 2), rq4l(acc, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
         }
       }
     }
@@ -239,7 +240,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
           }
         }
         const sp = sBase + (<usize>c << 3);
-        v128.store(px + (<usize>c << 2), rq4(acc, sp));
+        v128.store(px + (<usize>c << 2), rq4l(acc, sp, rf, rHalf, rS, rLo, rHi));
       }
     }
   }

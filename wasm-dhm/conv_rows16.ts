@@ -3,7 +3,7 @@
 
 import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_PAD_VALUE, L_PAD_B, L_PAD_R, L_OUT_NCHW, H_OUT_NCHW, L_SH, L_SW, H_SCRATCH, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 
-import { rq4, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
+import { rq4l, rqFastOn, rqHalfV, rqHiV, rqLoV, rqShift, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
 import { padImage } from './window';
 import { H_FRAME, H_INPUT_STREAM } from './abi';
 export { paddedImageBytes } from './window';
@@ -86,6 +86,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
   const padT = word(layer, L_PAD_T), padL = word(layer, L_PAD_L), padB = word(layer, L_PAD_B), padR = word(layer, L_PAD_R);
   const R = kw * C, Rp = (R + 1) >> 1, T = kh * Rp, B = (outC + 3) >> 2;
   setupRq(layer, outS);
+  const rf = rqFastOn(), rHalf = rqHalfV(), rS = rqShift(), rLo = rqLoV(), rHi = rqHiV();
   const p = <usize>word(layer, L_PACKED);
   const wBase = p;
   const bBase = wBase + <usize>(B * T * 16);
@@ -149,10 +150,10 @@ export function convRows16(prog: usize, layer: usize): i32 {
         const sp = sBase + <usize>(b * 32);
         const d = dA + <usize>(b * 4) * chStride;
         const n = outC - 4 * b;
-        storePair(direct, d, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), n);
-        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4(a1, sp + 32), rq4(c1, sp + 32), n - 4);
-        storePair(direct, d + 8 * chStride, pixBytes, plane, rq4(a2, sp + 64), rq4(c2, sp + 64), n - 8);
-        storePair(direct, d + 12 * chStride, pixBytes, plane, rq4(a3, sp + 96), rq4(c3, sp + 96), n - 12);
+        storePair(direct, d, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), n);
+        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4l(a1, sp + 32, rf, rHalf, rS, rLo, rHi), rq4l(c1, sp + 32, rf, rHalf, rS, rLo, rHi), n - 4);
+        storePair(direct, d + 8 * chStride, pixBytes, plane, rq4l(a2, sp + 64, rf, rHalf, rS, rLo, rHi), rq4l(c2, sp + 64, rf, rHalf, rS, rLo, rHi), n - 8);
+        storePair(direct, d + 12 * chStride, pixBytes, plane, rq4l(a3, sp + 96, rf, rHalf, rS, rLo, rHi), rq4l(c3, sp + 96, rf, rHalf, rS, rLo, rHi), n - 12);
       }
       for (; b + 2 <= B; b += 2) {
         const bp = bBase + <usize>(b * 16);
@@ -177,8 +178,8 @@ export function convRows16(prog: usize, layer: usize): i32 {
         const sp = sBase + <usize>(b * 32);
         const d = dA + <usize>(b * 4) * chStride;
         const n = outC - 4 * b;
-        storePair(direct, d, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), n);
-        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4(a1, sp + 32), rq4(c1, sp + 32), n - 4);
+        storePair(direct, d, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), n);
+        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4l(a1, sp + 32, rf, rHalf, rS, rLo, rHi), rq4l(c1, sp + 32, rf, rHalf, rS, rLo, rHi), n - 4);
       }
       for (; b < B; b++) {
         let a0 = v128.load(bBase + <usize>(b * 16));
@@ -196,7 +197,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
           xr += kyStep;
         }
         const sp = sBase + <usize>(b * 32);
-        storePair(direct, dA + <usize>(b * 4) * chStride, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), outC - 4 * b);
+        storePair(direct, dA + <usize>(b * 4) * chStride, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), outC - 4 * b);
       }
     }
     for (; ox < outW; ox++) {
@@ -215,7 +216,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
           }
           xr += kyStep;
         }
-        storeOne(direct, dst + <usize>(b * 4) * chStride, plane, rq4(a0, sBase + <usize>(b * 32)), outC - 4 * b);
+        storeOne(direct, dst + <usize>(b * 4) * chStride, plane, rq4l(a0, sBase + <usize>(b * 32), rf, rHalf, rS, rLo, rHi), outC - 4 * b);
       }
     }
     if (rowed) transposeRow(out, nchwOut + (<usize>(oy * outW) << 2), outW, outC, plane);
