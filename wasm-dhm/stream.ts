@@ -56,8 +56,9 @@ export function layerRec(prog: usize, idx: i32): usize {
 }
 
 /**
- * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream (UFIXED<8,8>),
- * one pixel (all 3 channels) per clock with no blanking: pixel (y, x) is valid at cycle y·W + x.
+ * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream's values (UFIXED<8,8>).
+ * Its timing — one pixel (all 3 channels) per clock with no blanking — is the same for every frame and is written once
+ * per prepared program by {@link cameraTiming}.
  */
 export function presentFrame(prog: usize, values: bool = true): void {
   const s = streamRec(prog, word(prog, H_INPUT_STREAM));
@@ -65,7 +66,6 @@ export function presentFrame(prog: usize, values: bool = true): void {
   const c = word(s, S_CHANNELS);
   const src = <usize>word(prog, H_FRAME);
   const dst = <usize>word(s, S_DATA);
-  const cyc = <usize>word(s, S_CYCLES);
   const total = n * c;
   let i = values ? 0 : total; // values: only when a layer other than a rows16 conv (which reads the frame) needs them
   for (; i + 16 <= total; i += 16) {
@@ -78,7 +78,16 @@ export function presentFrame(prog: usize, values: bool = true): void {
     v128.store(d, i32x4.extend_high_i16x8_u(hi), 48);
   }
   for (; i < total; i++) store<i32>(dst + (<usize>i << 2), <i32>load<u8>(src + <usize>i));
-  // data-valid record of the camera: pixel k valid at cycle k
+}
+
+/**
+ * The camera's data-valid record: pixel (y, x) of the input stream is valid at cycle y·W + x (pixel k at cycle k).
+ * Written by `prepare`: no layer writes the input stream's record, so it holds for every frame of the program.
+ */
+export function cameraTiming(prog: usize): void {
+  const s = streamRec(prog, word(prog, H_INPUT_STREAM));
+  const n = word(s, S_HEIGHT) * word(s, S_WIDTH);
+  const cyc = <usize>word(s, S_CYCLES);
   let ramp = i32x4(0, 1, 2, 3);
   const four = i32x4.splat(4);
   let k = 0;
