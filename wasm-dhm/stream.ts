@@ -145,6 +145,7 @@ export function windowStream(
   let oxHi = (inW - 1 + padL - (kw - 1) * dw) / sw + 1; // exclusive
   if (inW - 1 + padL - (kw - 1) * dw < 0) oxHi = 0;
   if (sw > 2 || oxHi < oxLo) { oxLo = 0; oxHi = 0; }
+  const k3s2 = kw == 3 && sw == 2 && dw == 1;
   let prev: i64 = i64.MIN_VALUE;
   for (let oy = 0; oy < outH; oy++) {
     // In-image rows of this output row's windows: ky in [ky0, ky1).
@@ -156,15 +157,34 @@ export function windowStream(
     // column max over those rows, 4 columns at a time
     const r0 = tin + <usize>(y0 + ky0 * dh) * rowBytes;
     const rstep = <usize>dh * rowBytes;
-    for (let i: usize = 0; i < rowBytes; i += 16) {
-      let m = v128.load(r0 + i);
-      for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
-      v128.store(col + i, m);
+    if (ky1 - ky0 == 3) {
+      // the common 3-row window, unrolled (same maxima)
+      const r1 = r0 + rstep, r2 = r1 + rstep;
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        v128.store(col + i, i32x4.max_s(i32x4.max_s(v128.load(r0 + i), v128.load(r1 + i)), v128.load(r2 + i)));
+      }
+    } else {
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        let m = v128.load(r0 + i);
+        for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
+        v128.store(col + i, m);
+      }
     }
     const trow = tout + (<usize>(oy * outW) << 2);
     // ready(k) - latency for the row: the latest valid cycle over every in-image tap.
     let ox = 0;
     while (ox < outW) {
+      if (k3s2 && ox >= oxLo && ox + 4 <= oxHi) {
+        // 3 columns, stride 2: the even and odd words of two loads are taps 0 and 1 of four pixels, tap 2 is the even
+        // words shifted by one lane (the same maxima as the general case below)
+        const base = col + (<usize>(ox * 2 - padL) << 2);
+        const a = v128.load(base), b = v128.load(base, 16), c = v128.load(base, 32);
+        const even = i32x4.shuffle(a, b, 0, 2, 4, 6), odd = i32x4.shuffle(a, b, 1, 3, 5, 7);
+        const next = i32x4.shuffle(even, c, 1, 2, 3, 4);
+        v128.store(trow + (<usize>ox << 2), i32x4.max_s(i32x4.max_s(even, odd), next));
+        ox += 4;
+        continue;
+      }
       if (ox >= oxLo && ox + 4 <= oxHi) {
         // four output pixels at once, all window columns inside
         let m = i32x4.splat(i32.MIN_VALUE);
