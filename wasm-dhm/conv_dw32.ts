@@ -6,14 +6,28 @@
 import { H_SCRATCH, H_SCRATCH_BYTES, L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_B, L_PAD_L, L_PAD_R, L_PAD_T, L_PAD_VALUE, L_SH, L_SW, S_BITS, S_CHANNELS, S_DATA, S_HEIGHT, S_SIGNED, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 import { rowAddress } from './line_buffer';
 import { padImage, paddedImageBytes } from './window';
-import { rq4, scaleOf, setupRq } from './conv_lanes';
+import { rq4l, rqFastOn, rqHalfV, rqHiV, rqLoV, rqShift, scaleOf, setupRq } from './conv_lanes';
 
 /** Bytes of the dw32 packed constants (must match {@link packDw32}): i32 weights, bias, f64 scales, pad codes, then the
  * i16 section of the dw16 variant (a flag word + slack, i16 weights). */
 export function packedBytesDw32(outC: i32, kh: i32, kw: i32): i32 {
   const Cp = (outC + 3) & ~3;
   const pairs = (kh * kw + 1) >> 1;
-  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4 + 16 + pairs * Cp * 4 + kh * kw * 4 + 16;
+  return (kh * kw * Cp + Cp) * 4 + Cp * 8 + Cp * 4 + 16 + pairs * Cp * 4 + kh * kw * 4 + 16 + (kh * kw == 9 ? DW3_BYTES_PER_CHANNEL * Cp + 16 : 0);
+}
+
+/** Bytes per (padded) channel of the 3x3 two-pixel weight patterns (3 rows x 4 patterns x one i16 pair). */
+const DW3_BYTES_PER_CHANNEL: i32 = 48;
+
+/**
+ * Start of the 3x3 two-pixel weight patterns in a dw32 packed region (16-byte aligned, after the tap offsets): per
+ * kernel row ky and pattern j, per channel c, one i16 pair at ((ky·4 + j)·Cp + c)·4 — the pairs a two-pixel step
+ * multiplies the interleaved columns (x0, x0+1) and (x0+2, x0+3) by: pixel A (w0, w1), (w2, 0); pixel B (0, w0), (w1, w2).
+ */
+function dw3Patterns(p: usize, Cp: i32, taps: i32): usize {
+  const pairs = (taps + 1) >> 1;
+  const offs = p + <usize>((taps * Cp + Cp) * 4 + Cp * 8 + Cp * 4 + 16 + pairs * Cp * 4);
+  return (offs + <usize>(taps * 4 + 16) + 15) & ~(<usize>15);
 }
 
 /** Packs a depthwise conv's i32 weights (tap-major, channel lanes), biases, f64 scales and pad codes into `p`. */
@@ -50,6 +64,22 @@ export function packDw32(layer: usize, inC: i32, outC: i32, groups: i32, kh: i32
     }
   }
   store<i32>(flag, fits);
+  if (taps == 9) {
+    const pat = dw3Patterns(p, Cp, taps);
+    for (let ky = 0; ky < 3; ky++) {
+      for (let c = 0; c < Cp; c++) {
+        const w0 = c < outC ? load<i32>(w + (<usize>(c * taps + ky * 3) << 2)) : 0;
+        const w1 = c < outC ? load<i32>(w + (<usize>(c * taps + ky * 3 + 1) << 2)) : 0;
+        const w2 = c < outC ? load<i32>(w + (<usize>(c * taps + ky * 3 + 2) << 2)) : 0;
+        const q = pat + <usize>((ky * 4 * Cp + c) * 4);
+        const j = <usize>(Cp * 4);
+        store<i16>(q, <i16>w0); store<i16>(q, <i16>w1, 2);
+        store<i16>(q + j, <i16>w2); store<i16>(q + j, 0, 2);
+        store<i16>(q + 2 * j, 0); store<i16>(q + 2 * j, <i16>w0, 2);
+        store<i16>(q + 3 * j, <i16>w1); store<i16>(q + 3 * j, <i16>w2, 2);
+      }
+    }
+  }
   return STATUS_OK;
 }
 
@@ -65,6 +95,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
   const padT = word(layer, L_PAD_T), padL = word(layer, L_PAD_L);
   const Cp = (C + 3) & ~3, taps = kh * kw;
   setupRq(layer, outS);
+  const rf = rqFastOn(), rHalf = rqHalfV(), rS = rqShift(), rLo = rqLoV(), rHi = rqHiV();
   const p = <usize>word(layer, L_PACKED);
   const wBase = p;
   const bBase = wBase + <usize>(taps * Cp * 4);
@@ -98,9 +129,44 @@ export function convDw32(prog: usize, layer: usize): i32 {
       store<i32>(offs + (<usize>t << 2), <i32>(<usize>((tt / kw) * dh) * imgRow + <usize>((tt % kw) * dw) * pix2));
     }
     const wStep = <usize>(Cp << 2);
+    // 3x3, horizontal stride 1: two horizontally adjacent output pixels per step share the interleaved input columns
+    // (x0, x0+1) and (x0+2, x0+3) of each window row; the weight patterns of dw3Patterns give each pixel its three taps
+    // (a 0 weight where a pair holds a column outside its window). Same exact products and sums.
+    const two = taps == 9 && kw == 3 && sw == 1 && dw == 1;
+    const pat = two ? dw3Patterns(p, Cp, taps) : 0;
+    const patStep = <usize>(Cp << 2);
+    const kyStep = <usize>dh * imgRow;
     for (let oy = 0; oy < outH; oy++) {
       const rowA = img + <usize>(oy * sh) * imgRow;
-      for (let ox = 0; ox < outW; ox++) {
+      let ox = 0;
+      if (two) for (; ox + 2 <= outW; ox += 2) {
+        const win = rowA + <usize>ox * pix2;
+        const px = out + <usize>(oy * outW + ox) * opix;
+        for (let c = 0; c < C; c += 8) {
+          let la = v128.load(bBase + (<usize>c << 2)), ha = v128.load(bBase + (<usize>c << 2), 16);
+          let lb = la, hb = ha;
+          let r = win + (<usize>c << 1);
+          let q = pat + (<usize>c << 2);
+          for (let ky = 0; ky < 3; ky++) {
+            const x0 = v128.load(r), x1 = v128.load(r + pix2), x2 = v128.load(r + 2 * pix2), x3 = v128.load(r + 3 * pix2);
+            const i01l = i8x16.shuffle(x0, x1, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+            const i01h = i8x16.shuffle(x0, x1, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+            const i23l = i8x16.shuffle(x2, x3, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+            const i23h = i8x16.shuffle(x2, x3, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+            la = i32x4.add(la, i32x4.add(i32x4.dot_i16x8_s(i01l, v128.load(q)), i32x4.dot_i16x8_s(i23l, v128.load(q + patStep))));
+            ha = i32x4.add(ha, i32x4.add(i32x4.dot_i16x8_s(i01h, v128.load(q, 16)), i32x4.dot_i16x8_s(i23h, v128.load(q + patStep, 16))));
+            lb = i32x4.add(lb, i32x4.add(i32x4.dot_i16x8_s(i01l, v128.load(q + 2 * patStep)), i32x4.dot_i16x8_s(i23l, v128.load(q + 3 * patStep))));
+            hb = i32x4.add(hb, i32x4.add(i32x4.dot_i16x8_s(i01h, v128.load(q + 2 * patStep, 16)), i32x4.dot_i16x8_s(i23h, v128.load(q + 3 * patStep, 16))));
+            r += kyStep;
+            q += 4 * patStep;
+          }
+          v128.store(px + (<usize>c << 2), rq4l(la, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + (<usize>c << 2), rq4l(ha, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
+          v128.store(px + opix + (<usize>c << 2), rq4l(lb, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + opix + (<usize>c << 2), rq4l(hb, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
+        }
+      }
+      for (; ox < outW; ox++) {
         const win = rowA + <usize>(ox * sw) * pix2;
         const px = out + <usize>(oy * outW + ox) * opix;
         for (let c = 0; c < C; c += 8) {
@@ -117,8 +183,8 @@ export function convDw32(prog: usize, layer: usize): i32 {
             hi = i32x4.add(hi, i32x4.dot_i16x8_s(ih, v128.load(wq, 16)));
             wq += wStep;
           }
-          v128.store(px + (<usize>c << 2), rq4(lo, sBase + (<usize>c << 3)));
-          v128.store(px + (<usize>c << 2), rq4(hi, sBase + (<usize>(c + 4) << 3)), 16);
+          v128.store(px + (<usize>c << 2), rq4l(lo, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
+          v128.store(px + (<usize>c << 2), rq4l(hi, sBase + (<usize>(c + 4) << 3), rf, rHalf, rS, rLo, rHi), 16);
         }
       }
     }
@@ -152,7 +218,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
               wq += <usize>(Cp << 2);
             }
           }
-          v128.store(px + (<usize>c << 2), rq4(acc, sBase + (<usize>c << 3)));
+          v128.store(px + (<usize>c << 2), rq4l(acc, sBase + (<usize>c << 3), rf, rHalf, rS, rLo, rHi));
         }
       }
     }
@@ -174,7 +240,7 @@ export function convDw32(prog: usize, layer: usize): i32 {
           }
         }
         const sp = sBase + (<usize>c << 3);
-        v128.store(px + (<usize>c << 2), rq4(acc, sp));
+        v128.store(px + (<usize>c << 2), rq4l(acc, sp, rf, rHalf, rS, rLo, rHi));
       }
     }
   }

@@ -82,6 +82,26 @@ export function setupRq(layer: usize, outS: usize): void {
   return requantX4(acc, v128.load(sp), v128.load(sp, 16), rqRounding, rqLoF, rqHiF, rqWrapBits, rqSigned);
 }
 
+/** Whether the current layer's re-quantisation takes the common integer path (see rqFast). */
+// @ts-ignore: decorator
+@inline export function rqFastOn(): bool { return rqFast; }
+/** The fast path's rounding offset, shift and clamp bounds (loop-invariant: a caller's loop keeps them in locals). */
+// @ts-ignore: decorator
+@inline export function rqHalfV(): v128 { return rqHalf; }
+// @ts-ignore: decorator
+@inline export function rqShift(): i32 { return rqS; }
+// @ts-ignore: decorator
+@inline export function rqLoV(): v128 { return rqLoI; }
+// @ts-ignore: decorator
+@inline export function rqHiV(): v128 { return rqHiI; }
+
+/** rq4 with the fast path's parameters passed in from the caller's locals (no global reads per call); same results. */
+// @ts-ignore: decorator
+@inline export function rq4l(acc: v128, sp: usize, fast: bool, half: v128, s: i32, lo: v128, hi: v128): v128 {
+  if (fast) return i32x4.min_s(i32x4.max_s(i32x4.shr_s(i32x4.add(acc, half), s), lo), hi);
+  return rq4(acc, sp);
+}
+
 /** Stores the first `n` (1..4) lanes of `v` at `d`: a partial last block must not spill into neighbours already written. */
 // @ts-ignore: decorator
 @inline export function storeLanes(d: usize, v: v128, n: i32): void {

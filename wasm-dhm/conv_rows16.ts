@@ -3,13 +3,34 @@
 
 import { L_DH, L_DW, L_IN0, L_KH, L_KW, L_OUT, L_PACKED, L_PAD_L, L_PAD_T, L_PAD_VALUE, L_PAD_B, L_PAD_R, L_OUT_NCHW, H_OUT_NCHW, L_SH, L_SW, H_SCRATCH, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH, STATUS_OK, STATUS_BAD_PARAM, streamRec, word } from './stream';
 
-import { rq4, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
+import { rq4l, rqFastOn, rqHalfV, rqHiV, rqLoV, rqShift, scaleOf, setupRq, storeOne, storePair } from './conv_lanes';
 import { padImage } from './window';
 import { H_FRAME, H_INPUT_STREAM } from './abi';
 export { paddedImageBytes } from './window';
 
 /** Most output channels the rows16 path scatters straight into NCHW planes; more go through a row buffer (below). */
 export const NCHW_DIRECT_MAX_CHANNELS: i32 = 32;
+
+/**
+ * Weight layout of the rows16 path: the B 4-channel blocks are grouped as the kernel's loops take them — quads of 4
+ * blocks, then one pair if 2 or 3 remain, then single blocks — and within a group of g blocks the weights of pair step t
+ * of block k lie at (t·g + k)·16 bytes from the group's start (block b's group starts at b·T·16 bytes for its first b),
+ * so a group's g weight vectors of a step are adjacent (constant load offsets). Returns block b's group size.
+ */
+// @ts-ignore: decorator
+@inline function groupOf(b: i32, B: i32): i32 {
+  const q = B & ~3;
+  if (b < q) return 4;
+  return B - q >= 2 && b < q + 2 ? 2 : 1;
+}
+
+/** Byte offset of block b's weights for pair step t (layout: see {@link groupOf}). */
+// @ts-ignore: decorator
+@inline function wOffset(b: i32, t: i32, B: i32, T: i32): usize {
+  const g = groupOf(b, B);
+  const first = g == 1 ? b : b & ~(g - 1);
+  return <usize>(first * T * 16 + (t * g + (b - first)) * 16);
+}
 
 /** Bytes of the rows16 packed constants (must match {@link packRows16}). */
 export function packedBytesRows16(inC: i32, outC: i32, kh: i32, kw: i32): i32 {
@@ -39,7 +60,7 @@ export function packRows16(layer: usize, inC: i32, outC: i32, groups: i32, kh: i
               const kx = r / inC, ci = r % inC;
               wv = load<i32>(w + (<usize>(((o * inC + ci) * kh + ky) * kw + kx) << 2));
             }
-            store<i16>(wBase + <usize>((b * T + ky * Rp + tt) * 16 + l * 4 + h * 2), <i16>wv);
+            store<i16>(wBase + wOffset(b, ky * Rp + tt, B, T) + <usize>(l * 4 + h * 2), <i16>wv);
           }
         }
       }
@@ -65,6 +86,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
   const padT = word(layer, L_PAD_T), padL = word(layer, L_PAD_L), padB = word(layer, L_PAD_B), padR = word(layer, L_PAD_R);
   const R = kw * C, Rp = (R + 1) >> 1, T = kh * Rp, B = (outC + 3) >> 2;
   setupRq(layer, outS);
+  const rf = rqFastOn(), rHalf = rqHalfV(), rS = rqShift(), rLo = rqLoV(), rHi = rqHiV();
   const p = <usize>word(layer, L_PACKED);
   const wBase = p;
   const bBase = wBase + <usize>(B * T * 16);
@@ -93,7 +115,6 @@ export function convRows16(prog: usize, layer: usize): i32 {
   const plane = <usize>N << 2;
   const chStride: usize = direct ? plane : 4;
   const pixBytes: usize = direct ? 4 : <usize>(outC << 2);
-  const ts = <usize>(T * 16);
   const rpBytes = <usize>(Rp << 2);
   for (let oy = 0; oy < outH; oy++) {
     const rowA0 = img + <usize>(oy * sh) * imgRow;
@@ -113,7 +134,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
           for (let x = xr; x < xend; x += 4) {
             const xa = v128.load32_splat(x);
             const xb = v128.load32_splat(x + pixStep);
-            const w0 = v128.load(wp), w1 = v128.load(wp + ts), w2 = v128.load(wp + 2 * ts), w3 = v128.load(wp + 3 * ts);
+            const w0 = v128.load(wp), w1 = v128.load(wp, 16), w2 = v128.load(wp, 32), w3 = v128.load(wp, 48);
             a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xa, w0));
             c0 = i32x4.add(c0, i32x4.dot_i16x8_s(xb, w0));
             a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xa, w1));
@@ -122,17 +143,17 @@ export function convRows16(prog: usize, layer: usize): i32 {
             c2 = i32x4.add(c2, i32x4.dot_i16x8_s(xb, w2));
             a3 = i32x4.add(a3, i32x4.dot_i16x8_s(xa, w3));
             c3 = i32x4.add(c3, i32x4.dot_i16x8_s(xb, w3));
-            wp += 16;
+            wp += 64;
           }
           xr += kyStep;
         }
         const sp = sBase + <usize>(b * 32);
         const d = dA + <usize>(b * 4) * chStride;
         const n = outC - 4 * b;
-        storePair(direct, d, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), n);
-        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4(a1, sp + 32), rq4(c1, sp + 32), n - 4);
-        storePair(direct, d + 8 * chStride, pixBytes, plane, rq4(a2, sp + 64), rq4(c2, sp + 64), n - 8);
-        storePair(direct, d + 12 * chStride, pixBytes, plane, rq4(a3, sp + 96), rq4(c3, sp + 96), n - 12);
+        storePair(direct, d, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), n);
+        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4l(a1, sp + 32, rf, rHalf, rS, rLo, rHi), rq4l(c1, sp + 32, rf, rHalf, rS, rLo, rHi), n - 4);
+        storePair(direct, d + 8 * chStride, pixBytes, plane, rq4l(a2, sp + 64, rf, rHalf, rS, rLo, rHi), rq4l(c2, sp + 64, rf, rHalf, rS, rLo, rHi), n - 8);
+        storePair(direct, d + 12 * chStride, pixBytes, plane, rq4l(a3, sp + 96, rf, rHalf, rS, rLo, rHi), rq4l(c3, sp + 96, rf, rHalf, rS, rLo, rHi), n - 12);
       }
       for (; b + 2 <= B; b += 2) {
         const bp = bBase + <usize>(b * 16);
@@ -145,20 +166,20 @@ export function convRows16(prog: usize, layer: usize): i32 {
           for (let x = xr; x < xend; x += 4) {
             const xa = v128.load32_splat(x);
             const xb = v128.load32_splat(x + pixStep);
-            const w0 = v128.load(wp), w1 = v128.load(wp + ts);
+            const w0 = v128.load(wp), w1 = v128.load(wp, 16);
             a0 = i32x4.add(a0, i32x4.dot_i16x8_s(xa, w0));
             c0 = i32x4.add(c0, i32x4.dot_i16x8_s(xb, w0));
             a1 = i32x4.add(a1, i32x4.dot_i16x8_s(xa, w1));
             c1 = i32x4.add(c1, i32x4.dot_i16x8_s(xb, w1));
-            wp += 16;
+            wp += 32;
           }
           xr += kyStep;
         }
         const sp = sBase + <usize>(b * 32);
         const d = dA + <usize>(b * 4) * chStride;
         const n = outC - 4 * b;
-        storePair(direct, d, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), n);
-        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4(a1, sp + 32), rq4(c1, sp + 32), n - 4);
+        storePair(direct, d, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), n);
+        storePair(direct, d + 4 * chStride, pixBytes, plane, rq4l(a1, sp + 32, rf, rHalf, rS, rLo, rHi), rq4l(c1, sp + 32, rf, rHalf, rS, rLo, rHi), n - 4);
       }
       for (; b < B; b++) {
         let a0 = v128.load(bBase + <usize>(b * 16));
@@ -176,7 +197,7 @@ export function convRows16(prog: usize, layer: usize): i32 {
           xr += kyStep;
         }
         const sp = sBase + <usize>(b * 32);
-        storePair(direct, dA + <usize>(b * 4) * chStride, pixBytes, plane, rq4(a0, sp), rq4(c0, sp), outC - 4 * b);
+        storePair(direct, dA + <usize>(b * 4) * chStride, pixBytes, plane, rq4l(a0, sp, rf, rHalf, rS, rLo, rHi), rq4l(c0, sp, rf, rHalf, rS, rLo, rHi), outC - 4 * b);
       }
     }
     for (; ox < outW; ox++) {
@@ -184,17 +205,18 @@ export function convRows16(prog: usize, layer: usize): i32 {
       const dst = out + <usize>((rowed ? 0 : oy * outW) + ox) * pixBytes;
       for (let b = 0; b < B; b++) {
         let a0 = v128.load(bBase + <usize>(b * 16));
-        let wp = wBase + <usize>(b * T * 16);
+        let wp = wBase + wOffset(b, 0, B, T);
+        const wStep = <usize>(groupOf(b, B) << 4);
         let xr = winA;
         for (let ky = 0; ky < kh; ky++) {
           const xend = xr + rpBytes;
           for (let x = xr; x < xend; x += 4) {
             a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load32_splat(x), v128.load(wp)));
-            wp += 16;
+            wp += wStep;
           }
           xr += kyStep;
         }
-        storeOne(direct, dst + <usize>(b * 4) * chStride, plane, rq4(a0, sBase + <usize>(b * 32)), outC - 4 * b);
+        storeOne(direct, dst + <usize>(b * 4) * chStride, plane, rq4l(a0, sBase + <usize>(b * 32), rf, rHalf, rS, rLo, rHi), outC - 4 * b);
       }
     }
     if (rowed) transposeRow(out, nchwOut + (<usize>(oy * outW) << 2), outW, outC, plane);

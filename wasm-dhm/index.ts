@@ -11,7 +11,7 @@ import {
   H_INPUT_STREAM, H_MAGIC, H_OUT_WRITTEN, H_NUM_LAYERS, H_NUM_STREAMS, H_OUTPUT_STREAM, H_STATUS_DETAIL, H_STATUS_LAYER,
   KIND_ADD, KIND_CONV, KIND_MAXPOOL, KIND_WIRE, L_DH, L_DW, L_IN0, L_IN1, L_KH, L_KW, L_KIND, L_LATENCY,
   L_NUM_INPUTS, L_OUT, L_PAD_L, L_PAD_T, L_PAD_VALUE, L_SH, L_SW, MAGIC, S_CHANNELS, STATUS_BAD_KIND,
-  STATUS_BAD_MAGIC, STATUS_BAD_STREAM, STATUS_OK, drainFifo, layerRec, pointReady, presentFrame, setWord,
+  STATUS_BAD_MAGIC, STATUS_BAD_STREAM, STATUS_OK, cameraTiming, drainFifo, layerRec, pointReady, presentFrame, setWord,
   streamRec, windowStream, word, writeOutputNchw,
 } from './stream';
 
@@ -37,7 +37,7 @@ function checkStream(prog: usize, idx: i32): bool {
   return idx >= 0 && idx < word(prog, H_NUM_STREAMS);
 }
 
-/** Validates the layer table, packs fast-path constants and records each block's register stages. */
+/** Validates the layer table, packs fast-path constants, records each block's register stages and writes the camera's timing. */
 export function prepare(prog: usize): i32 {
   setWord(prog, H_STATUS_LAYER, -1);
   setWord(prog, H_STATUS_DETAIL, 0);
@@ -73,6 +73,7 @@ export function prepare(prog: usize): i32 {
     }
     setWord(L, L_LATENCY, latency);
   }
+  cameraTiming(prog);
   return STATUS_OK;
 }
 

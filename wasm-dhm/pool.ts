@@ -44,10 +44,18 @@ export function poolValues(prog: usize, layer: usize): i32 {
     // column max over the in-image rows y0+ky0 .. y0+ky1-1
     const r0 = src + <usize>(y0 + ky0) * rowBytes;
     const rows = ky1 - ky0;
-    for (let i: usize = 0; i < rowBytes; i += 16) {
-      let m = v128.load(r0 + i);
-      for (let k = 1; k < rows; k++) m = i32x4.max_s(m, v128.load(r0 + <usize>k * rowBytes + i));
-      v128.store(col + i, m);
+    if (rows == 3) {
+      // the common 3-row window, unrolled (same maxima)
+      const r1 = r0 + rowBytes, r2 = r1 + rowBytes;
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        v128.store(col + i, i32x4.max_s(i32x4.max_s(v128.load(r0 + i), v128.load(r1 + i)), v128.load(r2 + i)));
+      }
+    } else {
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        let m = v128.load(r0 + i);
+        for (let k = 1; k < rows; k++) m = i32x4.max_s(m, v128.load(r0 + <usize>k * rowBytes + i));
+        v128.store(col + i, m);
+      }
     }
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * sw - padL;
@@ -56,6 +64,14 @@ export function poolValues(prog: usize, layer: usize): i32 {
       const px = out + <usize>(oy * outW + ox) * pix;
       const c0 = col + <usize>(x0 + kx0) * pix;
       const taps = kx1 - kx0;
+      if (taps == 3) {
+        // the common 3-column window, unrolled (same maxima)
+        const c1 = c0 + pix, c2 = c1 + pix;
+        for (let c: usize = 0; c < pix; c += 16) {
+          v128.store(px + c, i32x4.max_s(i32x4.max_s(v128.load(c0 + c), v128.load(c1 + c)), v128.load(c2 + c)));
+        }
+        continue;
+      }
       for (let c: usize = 0; c < pix; c += 16) {
         let m = v128.load(c0 + c);
         for (let k = 1; k < taps; k++) m = i32x4.max_s(m, v128.load(c0 + <usize>k * pix + c));

@@ -56,8 +56,9 @@ export function layerRec(prog: usize, idx: i32): usize {
 }
 
 /**
- * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream (UFIXED<8,8>),
- * one pixel (all 3 channels) per clock with no blanking: pixel (y, x) is valid at cycle y·W + x.
+ * Presents the camera frame: raw 8-bit HWC RGB bytes become the program's input stream's values (UFIXED<8,8>).
+ * Its timing — one pixel (all 3 channels) per clock with no blanking — is the same for every frame and is written once
+ * per prepared program by {@link cameraTiming}.
  */
 export function presentFrame(prog: usize, values: bool = true): void {
   const s = streamRec(prog, word(prog, H_INPUT_STREAM));
@@ -65,7 +66,6 @@ export function presentFrame(prog: usize, values: bool = true): void {
   const c = word(s, S_CHANNELS);
   const src = <usize>word(prog, H_FRAME);
   const dst = <usize>word(s, S_DATA);
-  const cyc = <usize>word(s, S_CYCLES);
   const total = n * c;
   let i = values ? 0 : total; // values: only when a layer other than a rows16 conv (which reads the frame) needs them
   for (; i + 16 <= total; i += 16) {
@@ -78,7 +78,16 @@ export function presentFrame(prog: usize, values: bool = true): void {
     v128.store(d, i32x4.extend_high_i16x8_u(hi), 48);
   }
   for (; i < total; i++) store<i32>(dst + (<usize>i << 2), <i32>load<u8>(src + <usize>i));
-  // data-valid record of the camera: pixel k valid at cycle k
+}
+
+/**
+ * The camera's data-valid record: pixel (y, x) of the input stream is valid at cycle y·W + x (pixel k at cycle k).
+ * Written by `prepare`: no layer writes the input stream's record, so it holds for every frame of the program.
+ */
+export function cameraTiming(prog: usize): void {
+  const s = streamRec(prog, word(prog, H_INPUT_STREAM));
+  const n = word(s, S_HEIGHT) * word(s, S_WIDTH);
+  const cyc = <usize>word(s, S_CYCLES);
   let ramp = i32x4(0, 1, 2, 3);
   const four = i32x4.splat(4);
   let k = 0;
@@ -136,6 +145,7 @@ export function windowStream(
   let oxHi = (inW - 1 + padL - (kw - 1) * dw) / sw + 1; // exclusive
   if (inW - 1 + padL - (kw - 1) * dw < 0) oxHi = 0;
   if (sw > 2 || oxHi < oxLo) { oxLo = 0; oxHi = 0; }
+  const k3s2 = kw == 3 && sw == 2 && dw == 1;
   let prev: i64 = i64.MIN_VALUE;
   for (let oy = 0; oy < outH; oy++) {
     // In-image rows of this output row's windows: ky in [ky0, ky1).
@@ -147,15 +157,34 @@ export function windowStream(
     // column max over those rows, 4 columns at a time
     const r0 = tin + <usize>(y0 + ky0 * dh) * rowBytes;
     const rstep = <usize>dh * rowBytes;
-    for (let i: usize = 0; i < rowBytes; i += 16) {
-      let m = v128.load(r0 + i);
-      for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
-      v128.store(col + i, m);
+    if (ky1 - ky0 == 3) {
+      // the common 3-row window, unrolled (same maxima)
+      const r1 = r0 + rstep, r2 = r1 + rstep;
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        v128.store(col + i, i32x4.max_s(i32x4.max_s(v128.load(r0 + i), v128.load(r1 + i)), v128.load(r2 + i)));
+      }
+    } else {
+      for (let i: usize = 0; i < rowBytes; i += 16) {
+        let m = v128.load(r0 + i);
+        for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
+        v128.store(col + i, m);
+      }
     }
     const trow = tout + (<usize>(oy * outW) << 2);
     // ready(k) - latency for the row: the latest valid cycle over every in-image tap.
     let ox = 0;
     while (ox < outW) {
+      if (k3s2 && ox >= oxLo && ox + 4 <= oxHi) {
+        // 3 columns, stride 2: the even and odd words of two loads are taps 0 and 1 of four pixels, tap 2 is the even
+        // words shifted by one lane (the same maxima as the general case below)
+        const base = col + (<usize>(ox * 2 - padL) << 2);
+        const a = v128.load(base), b = v128.load(base, 16), c = v128.load(base, 32);
+        const even = i32x4.shuffle(a, b, 0, 2, 4, 6), odd = i32x4.shuffle(a, b, 1, 3, 5, 7);
+        const next = i32x4.shuffle(even, c, 1, 2, 3, 4);
+        v128.store(trow + (<usize>ox << 2), i32x4.max_s(i32x4.max_s(even, odd), next));
+        ox += 4;
+        continue;
+      }
       if (ox >= oxLo && ox + 4 <= oxHi) {
         // four output pixels at once, all window columns inside
         let m = i32x4.splat(i32.MIN_VALUE);
@@ -180,7 +209,27 @@ export function windowStream(
       ox++;
     }
     // the output FIFO: one pixel per clock
-    for (let k = 0; k < outW; k++) {
+    let k = 0;
+    if (fifoFitsI32(trow, outW, latency, prev)) {
+      // The same recurrence 4 pixels at a time: t(k) = max(ready(k), t(k-1) + 1) unrolls to
+      // t(k) = k + max(t(-1) + 1, max over j <= k of (ready(j) - j)) (k = index in the row, t(-1) = prev), a running max
+      // computed in lanes; every value fits i32 (checked just above), so no t exceeds i32.MAX_VALUE here.
+      let carry = i32x4.splat(prev == i64.MIN_VALUE ? i32.MIN_VALUE : <i32>(prev + 1));
+      let idx = i32x4(0, 1, 2, 3);
+      const lat = i32x4.splat(latency), four = i32x4.splat(4), lo = i32x4.splat(i32.MIN_VALUE);
+      for (; k + 4 <= outW; k += 4) {
+        const p = trow + (<usize>k << 2);
+        let u = i32x4.sub(i32x4.add(v128.load(p), lat), idx); // ready(j) - j
+        u = i32x4.max_s(u, i32x4.shuffle(lo, u, 0, 4, 5, 6)); // running max within the 4 lanes
+        u = i32x4.max_s(u, i32x4.shuffle(lo, u, 0, 1, 4, 5));
+        u = i32x4.max_s(u, carry);
+        v128.store(p, i32x4.add(u, idx));
+        carry = i32x4.shuffle(u, u, 3, 3, 3, 3);
+        idx = i32x4.add(idx, four);
+      }
+      if (k > 0) prev = <i64>load<i32>(trow + (<usize>(k - 1) << 2));
+    }
+    for (; k < outW; k++) {
       const p = trow + (<usize>k << 2);
       let t = <i64>load<i32>(p) + <i64>latency;
       if (prev != i64.MIN_VALUE && t < prev + 1) t = prev + 1;
@@ -192,6 +241,32 @@ export function windowStream(
   setWord(layer, L_FIRST, load<i32>(tout));
   setWord(layer, L_TOTAL, <i32>(prev + 1));
   return STATUS_OK;
+}
+
+/**
+ * Whether the FIFO of one output row can run in i32 lanes: with r = the row's ready(k) - latency values at `row`
+ * (n words), every r + latency ± n and prev + 1 + n lie strictly inside i32 (so ready(j) - j, the running max and
+ * t(k) <= max(prev + 1, max ready) + n all fit, and no t overflows).
+ */
+function fifoFitsI32(row: usize, n: i32, latency: i32, prev: i64): bool {
+  let mn = i32x4.splat(i32.MAX_VALUE), mx = i32x4.splat(i32.MIN_VALUE);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v = v128.load(row + (<usize>k << 2));
+    mn = i32x4.min_s(mn, v);
+    mx = i32x4.max_s(mx, v);
+  }
+  let lo = min(min(i32x4.extract_lane(mn, 0), i32x4.extract_lane(mn, 1)), min(i32x4.extract_lane(mn, 2), i32x4.extract_lane(mn, 3)));
+  let hi = max(max(i32x4.extract_lane(mx, 0), i32x4.extract_lane(mx, 1)), max(i32x4.extract_lane(mx, 2), i32x4.extract_lane(mx, 3)));
+  for (; k < n; k++) {
+    const v = load<i32>(row + (<usize>k << 2));
+    lo = min(lo, v);
+    hi = max(hi, v);
+  }
+  const limit = <i64>i32.MAX_VALUE - 1;
+  if (<i64>hi + <i64>latency + <i64>n > limit) return false;
+  if (<i64>lo + <i64>latency - <i64>n < -limit) return false;
+  return prev == i64.MIN_VALUE || prev + 1 + <i64>n <= limit;
 }
 
 /**

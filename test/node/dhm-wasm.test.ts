@@ -15,7 +15,8 @@ import { emulatorWasmPath } from './helpers/wasm';
 import { createEmulator, DhmEmulatorError, emulatorStatusCode, type DhmEmulator } from '../../src/dhm/wasm';
 import { runReference } from '../../src/dhm/reference';
 import { formulaCycles } from '../../src/dhm/cycles';
-import { randomConvProgram, randomFrame, randomProgram } from '../../src/dhm/random';
+import { Rng, randomConvProgram, randomFrame, randomProgram } from '../../src/dhm/random';
+import { convAccumulatorBits, convBiasBound, convOutputSize, formatRange } from '../../src/dhm/program';
 import { DhmProgramError } from '../../src/dhm/validate';
 import type { Activation, ConvLayer, DhmProgram, FixedFormat, Overflow, Rounding } from '../../src/dhm/program';
 
@@ -99,6 +100,20 @@ describe('Wasm emulator vs reference on random programs (fixed seeds)', () => {
     }
   });
 
+  test('depthwise 3x3 layers with horizontal stride 1 and 8..32 channels (the dw16 two-pixel step: odd and even widths, pads, dilationH, strideH)', () => {
+    let twoPixel = 0;
+    for (let seed = 5000; seed < 5040; seed++) {
+      const p = depthwise3x3Program(seed);
+      const f = randomFrame(seed, p.input.height, p.input.width);
+      assertAgrees(fast, p, f, `depthwise3x3Program(${seed}) fast`);
+      assertAgrees(exact, p, f, `depthwise3x3Program(${seed}) exact`);
+      const dw = p.layers[1]! as ConvLayer;
+      if (fast.prepare(p).get(dw.name) === 'depthwise-i32-simd' && p.streams[dw.output]!.width >= 2) twoPixel++;
+    }
+    // the i16 variant with the two-pixel step needs codes that fit i16: most seeds must reach it
+    assert.ok(twoPixel >= 30, `only ${twoPixel} of 40 programs ran a depthwise layer on the SIMD datapath`);
+  });
+
   test('the same program runs twice with identical results (cached layout, fresh output arrays)', () => {
     const p = randomProgram(7, { steps: 4, maxSize: 20 });
     const f = randomFrame(7, p.input.height, p.input.width);
@@ -114,6 +129,45 @@ describe('Wasm emulator vs reference on random programs (fixed seeds)', () => {
     assert.throws(() => fast.run(p, f, { output: new Int32Array(a.output.length + 1) }), (e: unknown) => e instanceof DhmEmulatorError && e.code === 'bad-output');
   });
 });
+
+/**
+ * A first random conv with 8, 16, 24 or 32 output channels, then a depthwise 3x3 conv with horizontal stride and
+ * dilation 1 on it (random strideH 1–2, dilationH 1–2, pads 0–2, pad codes, weights of 4–12 bits, bias, shifts).
+ */
+function depthwise3x3Program(seed: number): DhmProgram {
+  const rng = new Rng(seed);
+  const first = randomProgram(seed, { steps: 0, maxSize: 16, firstConvChannels: 8 * rng.int(1, 4) });
+  const x = first.streams[first.output]!;
+  const C = x.channels;
+  const sH = rng.int(1, 2), dH = rng.int(1, 2);
+  const pT = rng.int(0, 2), pB = rng.int(0, 2), pL = rng.int(0, 2), pR = rng.int(0, 2);
+  // tiny inputs: enough padding for one output row / column
+  const padT = convOutputSize(x.height, 3, sH, dH, pT, pB) >= 1 ? pT : 2, padB = padT === pT ? pB : 2;
+  const padL = convOutputSize(x.width, 3, 1, 1, pL, pR) >= 1 ? pL : 2, padR = padL === pL ? pR : 2;
+  const oh = convOutputSize(x.height, 3, sH, dH, padT, padB), ow = convOutputSize(x.width, 3, 1, 1, padL, padR);
+  const weightFormat: FixedFormat = { signed: true, bits: rng.int(4, 12), intBits: rng.int(-2, 4) };
+  const wr = formatRange(weightFormat), xr = formatRange(x.format);
+  const weights = new Int32Array(C * 9).map(() => rng.int(wr.min, wr.max));
+  const outFormat: FixedFormat = { signed: rng.bool(), bits: rng.int(6, 16), intBits: rng.int(0, 8) };
+  const layer0: ConvLayer = {
+    kind: 'conv', name: 'dw', input: first.output, output: 'dwout', inChannels: C, outChannels: C, kernelH: 3, kernelW: 3,
+    strideH: sH, strideW: 1, dilationH: dH, dilationW: 1, padTop: padT, padLeft: padL, padBottom: padB, padRight: padR, groups: C,
+    padValue: new Int32Array(C).map(() => (rng.bool(0.5) ? Math.min(xr.max, Math.max(xr.min, 0)) : rng.int(xr.min, xr.max))),
+    weights, weightFormat, bias: new Int32Array(C), shift: new Int32Array(C),
+    rounding: rng.pick(['floor', 'half-up', 'half-even'] as const), overflow: rng.pick(['saturate', 'wrap'] as const),
+    activation: rng.pick(['none', 'relu', 'relu6'] as const), weightQuant: 'pow2',
+  };
+  const accBits = convAccumulatorBits(layer0, x.format), bb = convBiasBound(layer0, x.format);
+  const uniform = rng.bool(0.5) ? Math.max(0, accBits - outFormat.bits - rng.int(0, 3)) : -1;
+  for (let o = 0; o < C; o++) {
+    layer0.bias[o] = Math.round((rng.next() * 2 - 1) * bb * 0.1);
+    layer0.shift[o] = uniform >= 0 ? uniform : Math.max(0, accBits - outFormat.bits - rng.int(0, 4));
+  }
+  return {
+    ...first, layers: [...first.layers, layer0], output: 'dwout',
+    streams: { ...first.streams, dwout: { channels: C, height: oh, width: ow, format: outFormat } },
+  };
+}
 
 // ---- edge cases: one 1x1 conv whose accumulator is set by the bias (pixel 0, weights [1,0,0]) ----
 
