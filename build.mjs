@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { compilerSourceHash } from './scripts/compiler-hash.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -48,7 +49,9 @@ const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022',
 const workerEntries = existsSync(join(root, 'workers'))
   ? readdirSync(join(root, 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => join(root, 'workers', f))
   : [];
-await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outfile: join(dist, 'main.js'), external: ortExternal });
+// the compiler's source hash: the page accepts only prebuilt head programs compiled from this source (cli/prebuilt.ts)
+// main.js is the page's small first module; the rest (www/app.ts) is a chunk it imports once the first downloads have started
+await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outdir: dist, splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ortExternal, define: { __COMPILER_HASH__: JSON.stringify(compilerSourceHash(root)) } });
 if (workerEntries.length) {
   await build({ ...common, platform: 'browser', entryPoints: workerEntries, outdir: join(dist, 'workers'), entryNames: '[name]', external: ortExternal });
 }
