@@ -46,7 +46,8 @@ export interface BrowserEnvOptions {
    */
   readonly compilerHash?: string;
   /**
-   * URL of dist/workers/transfer.worker.js: the transfer stage (pack, unpack, dequantise) runs there (default:
+   * URL of dist/workers/transfer.worker.js: the transfer stage (pack, unpack, dequantise) and the run's image
+   * preprocessing run there (default:
    * `workers/transfer.worker.js` relative to the page); `null` runs it in-process.
    */
   readonly transferWorkerUrl?: string | null;
@@ -64,7 +65,7 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv & { rea
   const transferWorker = opts.transferWorkerUrl === null ? null : workerTransfer(opts.transferWorkerUrl ?? 'workers/transfer.worker.js');
   return {
     transferWorker,
-    ...(transferWorker ? { transferFeatureMap: transferWorker.transfer } satisfies Pick<PipelineEnv, 'transferFeatureMap'> : {}),
+    ...(transferWorker ? { transferFeatureMap: transferWorker.transfer, preprocess: transferWorker.frame } satisfies Pick<PipelineEnv, 'transferFeatureMap' | 'preprocess'> : {}),
     ...(compiler ? {
       compileHead: (head, options, signal) => compiler.compile(head, options, signal),
       quantReport: (head, options, program) => compiler.report(head, options, program),

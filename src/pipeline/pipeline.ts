@@ -77,6 +77,11 @@ export interface PipelineEnv {
    */
   transferFeatureMap?(output: Int32Array, shape: readonly [number, number, number], format: FixedFormat, signal?: AbortSignal): Promise<TailInput>;
   /**
+   * Where a run's image is preprocessed (`toFrame` of src/image/preprocess.ts): a worker in the page; in-process when
+   * absent. Must give the same frame; must not detach `image.data`.
+   */
+  preprocess?(image: RgbaImage, preprocessing: ModelEntry['preprocessing'], signal?: AbortSignal): Promise<RgbFrame>;
+  /**
    * A program compiled ahead of time for (model, cut, quantiser options) (src/pipeline/prebuilt.ts): the page fetches
    * the prebuilt file and checks its key; `{ program: null, detail }` says why there is none (other options, missing
    * file, stale key), and the quantiser then runs here. Absent: always compiled here. Asked at the start of the
@@ -364,7 +369,7 @@ export class HybridPipeline {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
     const p = await this.prepare(config, timings, signal, onStage);
-    const frame = toFrame(image, p.model.preprocessing);
+    const frame = this.env.preprocess ? await raceAbort(this.env.preprocess(image, p.model.preprocessing, signal), signal) : toFrame(image, p.model.preprocessing);
     const head = await this.runHead(p, frame, backend, ctx);
     const tail = await this.runTail(p, head, ctx);
     if (onHybrid) {

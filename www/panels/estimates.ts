@@ -54,12 +54,16 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
     return c;
   };
   // The estimates worker gets its copy of a model (copied and parsed there) only after the page's background
-  // preparation of the first run: on a machine with few cores it would compete with the tail's session creation.
+  // preparation of the first run (on a machine with few cores it would compete with the first result), or as soon as
+  // a run asks for an estimate (`open()`: a run must never wait for itself to finish).
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  void Promise.resolve(sweepAfter).then(() => open());
   const workerLoads = new Map<ModelId, Promise<void>>();
   const inWorker = (id: ModelId): Promise<void> => {
     let l = workerLoads.get(id);
     if (!l) {
-      l = Promise.resolve(sweepAfter).then(() => pipeline.loadModel(getModel(id))).then(({ bytes }) => worker.load(id, bytes));
+      l = gate.then(() => pipeline.loadModel(getModel(id))).then(({ bytes }) => worker.load(id, bytes));
       workerLoads.set(id, l);
       l.catch(() => workerLoads.delete(id));
     }
@@ -175,7 +179,10 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
         status.showError(stageOf(e, 'load-model'), e);
       }
     },
-    estimate: (id, cut, bits, clock, program) => inWorker(id).then(() => worker.estimate(id, cut, bits, clock, program)),
+    estimate: (id, cut, bits, clock, program) => {
+      open();
+      return inWorker(id).then(() => worker.estimate(id, cut, bits, clock, program));
+    },
   };
   return panel;
 }
