@@ -48,9 +48,9 @@ if ('serviceWorker' in navigator) {
 for (const [w, l, t] of boot.downloads) status.onDownload(w, l, t);
 boot.onDownload = status.onDownload;
 for (const m of boot.messages) status.message(m);
-// onnxruntime-web: started by www/main.ts in its own worker (www/ort-worker.ts); sessions wait for its .wasm.
+// onnxruntime-web: started by www/main.ts in its own worker (www/ort-worker.ts); sessions wait for its runtime.
 const ort = boot.ort!;
-const ortReady = boot.ortWasm!;
+const ortReady = boot.ortReady!;
 
 /** The compiler's source hash, written in by build.mjs (prebuilt head programs are checked against it). */
 declare const __COMPILER_HASH__: string;

@@ -14,15 +14,15 @@ export const boot: {
   tail: TailChoice | null;
   /** onnxruntime-web in its worker (www/ort-worker.ts), started by www/main.ts. */
   ort: Ort | null;
-  /** Resolves when ORT's .wasm is downloaded (null: the prefetch failed; ORT then fetches it itself). */
-  ortWasm: Promise<Uint8Array | null> | null;
+  /** Resolves when ORT's runtime is started in its worker (its .wasm downloaded and compiled); never rejects. */
+  ortReady: Promise<unknown> | null;
   /** Messages for the page (e.g. an ignored URL parameter), shown by www/app.ts. */
   messages: string[];
   /** Download progress, (what, loaded bytes, total or null): recorded until www/app.ts attaches its status panel. */
   onDownload: (what: string, loaded: number, total: number | null) => void;
   /** Progress reports made before the status panel was attached (replayed by www/app.ts). */
   downloads: [string, number, number | null][];
-} = { caps: null, tail: null, ort: null, ortWasm: null, messages: [], onDownload: (w, l, t) => void boot.downloads.push([w, l, t]), downloads: [] };
+} = { caps: null, tail: null, ort: null, ortReady: null, messages: [], onDownload: (w, l, t) => void boot.downloads.push([w, l, t]), downloads: [] };
 
 const early = new Map<string, Promise<Response>>();
 const abs = (url: string): string => new URL(url, location.href).href;
