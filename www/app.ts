@@ -8,7 +8,7 @@
  *   run (Run / Cancel, backends) · result · live.
  * A new panel is one file in www/panels/ and a line below.
  */
-import { boot } from './early';
+import { boot, booted } from './early';
 import { browserPipelineEnv } from './platform';
 import { enableOffline, keepForOffline } from './offline';
 import { longTaskMonitor } from './long-tasks';
@@ -32,6 +32,7 @@ const state = createState();
 const status = createStatusPanel();
 status.set('Loading…', 'loading');
 
+await booted;
 const caps = boot.caps!;
 const tail = boot.tail!;
 renderCapabilities(caps, tail);

@@ -24,6 +24,14 @@ export const boot: {
   downloads: [string, number, number | null][];
 } = { caps: null, tail: null, ort: null, ortReady: null, messages: [], onDownload: (w, l, t) => void boot.downloads.push([w, l, t]), downloads: [] };
 
+let bootDone: () => void = () => undefined;
+/** Resolves when www/main.ts has filled `boot` (www/app.ts, loaded in parallel, waits for it). */
+export const booted = new Promise<void>((resolve) => { bootDone = resolve; });
+/** Called by www/main.ts once `boot` is filled. */
+export function finishBoot(): void {
+  bootDone();
+}
+
 const early = new Map<string, Promise<Response>>();
 const abs = (url: string): string => new URL(url, location.href).href;
 

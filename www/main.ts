@@ -11,9 +11,10 @@
 import { detectCapabilities } from './capabilities';
 import { chooseTailEp, TAIL_PARAM } from './tail-choice';
 import { ortWasmUrl } from './ort-loader';
-import { boot, fetchEarly } from './early';
+import { boot, fetchEarly, finishBoot } from './early';
 import { ortInWorker } from './ort-worker';
 import { getModel, MODELS } from '../src/models/registry';
+import type { TailEp } from '../src/pipeline/tail';
 import { PREBUILT_DEFAULTS, PREBUILT_DIR, prebuiltFileName } from '../src/pipeline/prebuilt';
 
 // The network the page opens with: `?network=` when it names one of the offered networks, else the first offered.
@@ -25,11 +26,6 @@ if (first && MODELS.some((m) => m.id === first)) {
   const pre = PREBUILT_DEFAULTS.find((d) => d.modelId === first);
   if (pre) fetchEarly(`models/${PREBUILT_DIR}/${prebuiltFileName(pre.modelId, pre.cutIndex, pre.quant)}`);
 }
-// The tail's EP needs the WebGPU adapter (automatic choice): onnxruntime-web's .wasm is fetched once it is known.
-const caps = await detectCapabilities();
-const tail = chooseTailEp(caps.webgpu, new URLSearchParams(location.search).get(TAIL_PARAM));
-boot.caps = caps;
-boot.tail = tail;
 /** `?threads=N` (1..16) sets onnxruntime-web's wasm threads; anything else is ignored with a visible message. */
 function threadsFromUrl(): number | undefined {
   const raw = new URLSearchParams(location.search).get('threads');
@@ -40,15 +36,30 @@ function threadsFromUrl(): number | undefined {
   return undefined;
 }
 const threads = threadsFromUrl();
-// onnxruntime-web: the tail EP's build, in its own worker (www/ort-worker.ts), started now. ORT fetches its .wasm there
-// itself and compiles it while it downloads (streaming): a prefetch here with byte progress finished the download
-// first and compiled after it, later (measured: 0.2–0.4 s later at cold start on this machine kind).
-const wasmUrl = ortWasmUrl(tail.ep);
-boot.onDownload('onnxruntime-web runtime', 0, null);
-const ort = ortInWorker(tail.ep, threads !== undefined ? { threads } : {});
+// onnxruntime-web: the tail EP's build, in its own worker (www/ort-worker.ts), started as soon as the EP is known —
+// at once with `?tail=wasm|webgpu`, after the WebGPU adapter request in the automatic choice. ORT fetches its .wasm
+// there itself and compiles it while it downloads (streaming): a prefetch here with byte progress finished the download
+// first and compiled after it (measured: the first result 0.2–0.4 s later at cold start on this machine kind).
+const startOrt = (ep: TailEp): ReturnType<typeof ortInWorker> => {
+  const ort = ortInWorker(ep, threads !== undefined ? { threads } : {});
+  boot.onDownload('onnxruntime-web runtime', 0, null);
+  boot.ortReady = ort.ready.then(() => boot.onDownload('onnxruntime-web runtime', 1, 1), (e: Error) => {
+    // Not fatal here: the first session reports it, naming the stage.
+    boot.messages.push(`onnxruntime-web could not be started in its worker (${e.message}; ${ortWasmUrl(ep)}).`);
+  });
+  return ort;
+};
+// The rest of the page (a separate chunk) downloads and evaluates meanwhile; it waits for `boot` (www/early.ts).
+const app = import('./app');
+const tailParam = new URLSearchParams(location.search).get(TAIL_PARAM);
+let ort = tailParam === 'wasm' || tailParam === 'webgpu' ? startOrt(tailParam) : null;
+// The automatic choice needs the WebGPU adapter; the capability panel shows it either way.
+const caps = await detectCapabilities();
+const tail = chooseTailEp(caps.webgpu, tailParam);
+if (ort && tail.ep !== tailParam) throw new Error(`internal: the tail's EP ${tail.ep} is not the ?tail= EP ${tailParam}`);
+ort ??= startOrt(tail.ep);
+boot.caps = caps;
+boot.tail = tail;
 boot.ort = ort;
-boot.ortReady = ort.ready.then(() => boot.onDownload('onnxruntime-web runtime', 1, 1), (e: Error) => {
-  // Not fatal here: the first session reports it, naming the stage.
-  boot.messages.push(`onnxruntime-web could not be started in its worker (${e.message}; ${wasmUrl}).`);
-});
-await import('./app');
+finishBoot();
+await app;
