@@ -99,9 +99,13 @@ void background.then(() => enableOffline()).then(renderOffline);
 const estimates = createEstimatesPanel(state, status, inputs, pipeline, estimatesClient(), background);
 const result = createResultPanel(estimates);
 const backends = createBackends();
-// The emulator worker and its .wasm, started now: the first run's head should not pay for them.
-void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
-void baseEnv.transferWorker?.warm().catch(() => undefined); // likewise the transfer stage's worker
+// The emulator worker with its .wasm, and the pixel/transfer worker, started once onnxruntime-web's runtime is up: the
+// first run's head should not pay for them, and on a machine with few cores they would slow ORT's start, which is on
+// the first result's critical path.
+void ortReady.then(() => {
+  void (backends.get('emulator') as { warm?: () => Promise<void> }).warm?.().catch(() => undefined);
+  void baseEnv.transferWorker?.warm().catch(() => undefined);
+});
 const deps = { state, status, inputs, estimates, result, backends, pipeline, longTasks, ortReady };
 createRunPanel(deps);
 createLivePanel(deps);
