@@ -115,6 +115,8 @@ $('cut').addEventListener('input', estimates.schedule);
 $('bits').addEventListener('change', estimates.schedule);
 $('clock').addEventListener('input', estimates.schedule);
 
+/** Handles for debugging from the console and for the end-to-end tests (read-only use). */
+(globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };
 status.set('Loading the network and the sample image…', 'loading');
 await Promise.all([inputs.useSample('cat'), estimates.selectNetwork()]);
 // The accuracy-per-bit-width panel (issue 15, www/accuracy.ts): measured on demand (its button).
@@ -123,5 +125,3 @@ mountAccuracyPanel($('app'), {
   images: () => Promise.all(Object.entries(SAMPLE_IMAGES).map(async ([name, f]) => ({ name, image: await decodeImageUrl(`models/${f.path}`) }))),
 });
 
-/** Handles for debugging from the console and for the end-to-end tests (read-only use). */
-(globalThis as unknown as { hybridDemo: object }).hybridDemo = { pipeline, env, ort, ortReady, tail, state, longTasks };
