@@ -2,7 +2,9 @@
 /**
  * Build everything into dist/:
  *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info)
- *   2. esbuild: www/main.ts → dist/main.js; workers/*.worker.ts → dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
+ *   2. esbuild: www/main.ts → dist/main.js (the page's small first module) + dist/chunks/ (www/app.ts and shared code,
+ *      split off; the compiler's source hash written in as __COMPILER_HASH__); workers/*.worker.ts →
+ *      dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
  *   3. static files of www/ and onnxruntime-web's runtime (ESM bundle + .wasm) → dist/ and dist/ort/
  *   4. workers/offline.sw.ts → dist/sw.js, the service worker, with the app-shell file list and its content hash
  * Prints the size of every output. Usage: node build.mjs [--no-wasm] [--quiet]

@@ -61,7 +61,7 @@ export function prebuiltKey(model: ModelEntry, modelSha256: string, cutIndex: nu
   };
 }
 
-/** File name of a prebuilt program (`<model>-cut<i>-<canonical options hash-free name>.json`), relative to PREBUILT_DIR. */
+/** File name of a prebuilt program, relative to PREBUILT_DIR: `<model>-cut<i>-<options spelled out>.json` (e.g. `mobilenetv2-cut0-bits-8-weightBits-8.json`). */
 export function prebuiltFileName(modelId: string, cutIndex: number, quant: Readonly<Partial<QuantOptions>>): string {
   const opts = canonicalQuant(quant).replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
   return `${modelId}-cut${cutIndex}-${opts || 'defaults'}.json`;
