@@ -221,6 +221,8 @@ function clockOf(config: HybridConfig, platform: PlatformModel): { clockMHz: num
 export class HybridPipeline {
   private readonly graphs = new Map<string, Promise<{ graph: Graph; bytes: Uint8Array }>>();
   private readonly prepared = new Map<string, Promise<PreparedCore>>();
+  /** Per prepared key: the head program as soon as it is known (before the tail's session is created); `classify` runs the head on it. */
+  private readonly programs = new Map<string, Promise<DhmProgram>>();
   private readonly fullRunners = new Map<string, Promise<OrtRunner>>();
 
   constructor(readonly env: PipelineEnv) {}
@@ -235,9 +237,13 @@ export class HybridPipeline {
     let p = this.prepared.get(key);
     const cached = p !== undefined;
     if (!p) {
-      p = this.build(config, ep, key, { timings, signal, onStage });
+      let programKnown: (program: DhmProgram) => void = () => undefined;
+      const program = new Promise<DhmProgram>((resolve) => { programKnown = resolve; });
+      this.programs.set(key, program);
+      p = this.build(config, ep, key, { timings, signal, onStage }, programKnown);
       this.prepared.set(key, p);
-      p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
+      void p.then((core) => programKnown(core.program), () => undefined);
+      p.catch(() => { this.prepared.delete(key); this.programs.delete(key); }); // a failed or aborted preparation is not cached
     } else {
       for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
     }
@@ -251,7 +257,7 @@ export class HybridPipeline {
     return config.tailEp ?? this.env.tailEp;
   }
 
-  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext): Promise<PreparedCore> {
+  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext, programKnown: (program: DhmProgram) => void): Promise<PreparedCore> {
     const env = this.env;
     const signal = ctx.signal;
     const model = getModel(config.modelId);
@@ -296,6 +302,7 @@ export class HybridPipeline {
           compileMs = performance.now() - t0 - framesMs;
           programSource = { kind: 'compiled', detail: `compiled here: ${pre.detail}` };
         }
+        programKnown(compiled.program); // the head may run while the tail's session is still being created (classify)
         const labelsText = await labelsP;
         const tail = await tailP;
         return { compiled, programSource, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels), prepareMs: { framesMs, compileMs, tailSessionMs } };
@@ -368,10 +375,22 @@ export class HybridPipeline {
     onHybrid?: (r: HybridFirstResult, prepared: PreparedHybrid) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
-    const p = await this.prepare(config, timings, signal, onStage);
-    const frame = this.env.preprocess ? await raceAbort(this.env.preprocess(image, p.model.preprocessing, signal), signal) : toFrame(image, p.model.preprocessing);
-    const head = await this.runHead(p, frame, backend, ctx);
-    const tail = await this.runTail(p, head, ctx);
+    // The image is preprocessed (a worker in the page) while the system is prepared: it needs only the model's recipe.
+    // The head and the transfer run as soon as the head program is known, while the tail's session may still be being
+    // created (on a cold start that session is the last thing prepared).
+    const recipe = getModel(config.modelId).preprocessing;
+    const frameP = this.env.preprocess ? this.env.preprocess(image, recipe, signal) : Promise.resolve(toFrame(image, recipe));
+    frameP.catch(() => undefined);
+    const prepared = this.prepare(config, timings, signal, onStage);
+    const program = this.programs.get(configKey(config, this.epOf(config))) ?? prepared.then((x) => x.program);
+    const headP = Promise.all([program, frameP]).then(async ([prog, frame]) => {
+      const head = await this.runHead({ program: prog }, frame, backend, ctx);
+      return { frame, head, input: await this.runTransfer({ program: prog }, head, ctx) };
+    });
+    headP.catch(() => undefined);
+    const p = await prepared;
+    const { frame, head, input } = await raceAbort(headP, signal);
+    const tail = await this.runTailOn(p, input, ctx);
     if (onHybrid) {
       onHybrid(this.result(p, backend, head, tail, null, timings), p);
       await new Promise<void>((r) => setTimeout(() => r(), 0)); // a macrotask: the page paints the hybrid result before the baseline starts
@@ -386,7 +405,7 @@ export class HybridPipeline {
   }
 
   /** Stage run-head for one 8-bit frame of a prepared system (live mode calls it for frame n+1 while frame n's tail runs). */
-  runHead(p: PreparedHybrid, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
+  runHead(p: Pick<PreparedHybrid, 'program'>, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
     return runStage('run-head', ctx, () => backend.run(p.program, frame, ctx.signal));
   }
 
@@ -399,7 +418,7 @@ export class HybridPipeline {
    * Stage transfer alone: the head's output through the link's wire format and back, dequantised to the tail's float
    * input (live mode runs it for frame n+1 while the tail of frame n runs). The head's output is not kept.
    */
-  runTransfer(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailInput> {
+  runTransfer(p: Pick<PreparedHybrid, 'program'>, head: HeadResult, ctx: StageContext): Promise<TailInput> {
     const fmt = p.program.streams[p.program.output]!.format;
     const env = this.env;
     return runStage('transfer', ctx, () => (env.transferFeatureMap ? env.transferFeatureMap(head.output, head.shape, fmt, ctx.signal) : linkTransfer(head.output, head.shape, fmt)));
