@@ -19,7 +19,7 @@ const NETWORK = opt('network', 'squeezenet1.1');
 const EP = opt('ep', 'wasm');
 const OUT = resolve(opt('out', os.tmpdir()));
 const MIN_MS = Number(opt('min-ms', '5'));
-const CATEGORIES = ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-v8.compile', 'blink.user_timing', 'loading', 'disabled-by-default-devtools.timeline', 'v8.execute'];
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8', 'v8.wasm', 'disabled-by-default-v8.compile', 'blink.user_timing', 'loading', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-trace-'));
 await build({ entryPoints: [join(ROOT, 'bench/coldstart-bare.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', outfile: join(tmp, 'bare.js') });

@@ -58,6 +58,12 @@ declare const __COMPILER_HASH__: string;
 const compilerHash = typeof __COMPILER_HASH__ === 'string' ? __COMPILER_HASH__ : undefined;
 const baseEnv = { ...browserPipelineEnv({ ort, tailEp: tail.ep, onProgress: status.onDownload, ...(compilerHash ? { compilerHash } : {}) }), ortReady };
 const fileCache = new Map<string, Promise<Uint8Array>>();
+/**
+ * Opens with the background work below: the model files loaded before it are written to Cache Storage (offline
+ * visits) only then — a 5–14 MB write is not first-result work (seen in a cold-start trace on this machine kind).
+ */
+let openBackground: () => void = () => undefined;
+const backgroundGate = new Promise<void>((resolve) => { openBackground = resolve; });
 /** The platform, with model files fetched once for the estimates, the pipeline and the offline store. */
 const env: PipelineEnv = {
   ...baseEnv,
@@ -69,7 +75,7 @@ const env: PipelineEnv = {
     if (!p) {
       p = baseEnv.loadFile(path, signal);
       fileCache.set(path, p);
-      p.then((bytes) => { if (path.endsWith('.onnx')) void keepForOffline(new URL(`models/${path}`, location.href).href, bytes); }, () => fileCache.delete(path));
+      p.then((bytes) => { if (path.endsWith('.onnx')) void backgroundGate.then(() => keepForOffline(new URL(`models/${path}`, location.href).href, bytes)); }, () => fileCache.delete(path));
     }
     return p;
   },
@@ -91,6 +97,7 @@ const whenIdle = (): Promise<void> => new Promise((resolve) => {
   check();
 });
 const background = defaultPrepared.then(whenIdle);
+void background.then(openBackground);
 // The calibration images (decoded in the compile worker) are needed at cold start only when the default head program is
 // not prebuilt (the pipeline then loads them itself); otherwise only for the per-layer report after the first result.
 void background.then(() => env.calibrationFrames(getModel(inputs.model()))).catch(() => undefined);
