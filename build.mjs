@@ -2,7 +2,9 @@
 /**
  * Build everything into dist/:
  *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info)
- *   2. esbuild: www/main.ts → dist/main.js; workers/*.worker.ts → dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
+ *   2. esbuild: www/main.ts → dist/main.js (the page's small first module) + dist/chunks/ (www/app.ts and shared code,
+ *      split off; the compiler's source hash written in as __COMPILER_HASH__; dist/index.html preloads main.js's chunks); workers/*.worker.ts →
+ *      dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
  *   3. static files of www/ and onnxruntime-web's runtime (ESM bundle + .wasm) → dist/ and dist/ort/
  *   4. workers/offline.sw.ts → dist/sw.js, the service worker, with the app-shell file list and its content hash
  * Prints the size of every output. Usage: node build.mjs [--no-wasm] [--quiet]
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { compilerSourceHash } from './scripts/compiler-hash.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -48,7 +51,16 @@ const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022',
 const workerEntries = existsSync(join(root, 'workers'))
   ? readdirSync(join(root, 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => join(root, 'workers', f))
   : [];
-await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outfile: join(dist, 'main.js'), external: ortExternal });
+// the compiler's source hash: the page accepts only prebuilt head programs compiled from this source (cli/prebuilt.ts)
+// main.js is the page's small first module; the rest (www/app.ts) is a chunk it imports once the first downloads have started
+await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outdir: dist, splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ortExternal, define: { __COMPILER_HASH__: JSON.stringify(compilerSourceHash(root)) } });
+// main.js's static imports (the shared chunk) are preloaded by index.html, so they download with main.js rather than after it
+const mainJs = readFileSync(join(dist, 'main.js'), 'utf8');
+const preloads = [...mainJs.matchAll(/from\s*"\.\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
+const mainTag = '<script type="module" src="main.js"></script>';
+const html = readFileSync(join(root, 'www', 'index.html'), 'utf8');
+if (!html.includes(mainTag)) throw new Error(`build: www/index.html has no ${mainTag}`);
+const builtHtml = html.replace(mainTag, [...preloads.map((c) => `<link rel="modulepreload" href="${c}">`), mainTag].join('\n  '));
 if (workerEntries.length) {
   await build({ ...common, platform: 'browser', entryPoints: workerEntries, outdir: join(dist, 'workers'), entryNames: '[name]', external: ortExternal });
 }
@@ -56,7 +68,8 @@ await build({ ...common, platform: 'node', entryPoints: [join(root, 'cli', 'entr
 
 // 3. static files + onnxruntime-web runtime (served as its own ES module so it can find its .wasm and spawn its workers)
 for (const f of readdirSync(join(root, 'www'))) {
-  if (/\.(html|css|svg|webmanifest|ico|png)$/.test(f)) copyFileSync(join(root, 'www', f), join(dist, f));
+  if (f === 'index.html') writeFileSync(join(dist, f), builtHtml);
+  else if (/\.(html|css|svg|webmanifest|ico|png)$/.test(f)) copyFileSync(join(root, 'www', f), join(dist, f));
 }
 // the hand-written Verilog library: the page's "Download RTL" (www/rtl-download.ts) bundles it with the generated head
 mkdirSync(join(dist, 'hdl'), { recursive: true });

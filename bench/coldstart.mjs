@@ -79,11 +79,13 @@ async function demoColdStart(network, ep) {
       shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
       top1: document.querySelector('#top5-hybrid-list li')?.dataset.label ?? null,
       tailEp: document.querySelector('#tail-reason')?.dataset.ep ?? null,
+      programSource: document.querySelector('#program-source')?.dataset.source ?? null,
+      programDetail: document.querySelector('#program-source')?.textContent ?? null,
       error: document.querySelector('#error')?.hidden === false ? document.querySelector('#error').textContent : null,
     }));
     if (r.error || !Number.isFinite(r.shownMs)) throw new Error(`demo page (${network}, ${ep}) failed: ${r.error ?? 'no result'} ${errors.join('; ')}`);
     if (r.tailEp !== ep) throw new Error(`demo page ran the tail on ${r.tailEp}, not ${ep}`);
-    return { ms: r.shownMs, readyMs, top1: r.top1, load1m: load0 };
+    return { ms: r.shownMs, readyMs, top1: r.top1, programSource: r.programSource, programDetail: r.programDetail, load1m: load0 };
   });
 }
 
@@ -134,7 +136,7 @@ try {
         for (const which of order) {
           const m = which === 'page' ? await demoColdStart(network, ep) : await bareColdStart(network, ep);
           (which === 'page' ? page : bare).push(m);
-          console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}; 1-min load ${m.load1m.toFixed(2)})`);
+          console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}${m.programSource ? `; head program ${m.programSource}` : ''}; 1-min load ${m.load1m.toFixed(2)})`);
         }
       }
       const row = { network, ep, pageMs: median(page.map((m) => m.ms)), bareMs: median(bare.map((m) => m.ms)), page, bare };

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompileDefaults } from '../cli/prebuilt';
 import { MODELS, LABEL_FILES, SAMPLE_IMAGES, EXTRA_MIRROR_DIRS, type ProvisionedFile } from '../src/models/registry';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,6 +95,13 @@ async function main(): Promise<void> {
     }
   }
   console.log(`models: ${jobs.length} files: ${counts.present} already present, ${counts.mirror} copied from mirror, ${counts.download} downloaded; sha256 verified`);
+  // The page's default head programs, compiled ahead of time (cli/prebuilt.ts; the page falls back to compiling
+  // live, visibly, when one is missing or stale).
+  try {
+    for (const r of precompileDefaults(dest)) console.log(`models: prebuilt head program ${r.modelId}: ${r.status} (${r.detail})`);
+  } catch (e) {
+    failures.push(`prebuilt head programs: ${(e as Error).message}`);
+  }
   if (failures.length) {
     console.error(failures.join('\n'));
     console.error(`models: ${failures.length} file(s) could not be provisioned`);

@@ -36,8 +36,11 @@ class PlainTensorFacade {
   dispose(): void {}
 }
 
-/** Start the worker (ORT is initialised in it once `wasmBinary` resolves) and return the facade. */
-export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort {
+/**
+ * Start the worker (ORT is initialised in it once `wasmBinary` resolves, at once when absent) and return the facade;
+ * `ready` resolves when ORT's runtime is started in the worker (rejects if it could not be).
+ */
+export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort & { readonly ready: Promise<unknown> } {
   const worker = new Worker(new URL(opts.workerUrl ?? 'workers/ort.worker.js', location.href), { type: 'module', name: `onnxruntime-web (${ep})` });
   const api: Remote<OrtWorkerApi> = wrap<OrtWorkerApi>(worker);
   const crashed = new Promise<never>((_, reject) => {
@@ -71,5 +74,5 @@ export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort {
       };
     },
   };
-  return { InferenceSession: InferenceSessionFacade, Tensor: PlainTensorFacade, env } as unknown as Ort;
+  return { InferenceSession: InferenceSessionFacade, Tensor: PlainTensorFacade, env, ready } as unknown as Ort & { readonly ready: Promise<unknown> };
 }

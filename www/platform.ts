@@ -10,7 +10,17 @@ import type { RgbFrame } from '../src/image/preprocess';
 import { loadCalibrationFrames } from '../src/dhm/calibration-set';
 import { decodeImageUrl } from './image';
 import { workerCompiler } from './compile-worker';
+import { takeEarly } from './early';
+import { fetchWithProgress } from './fetch';
+import { workerTransfer, type WorkerTransfer } from './transfer-worker';
 import { paperPlatformModel } from '../src/cost/platform-model';
+import { PREBUILT_DIR, decodePrebuilt, isPrebuiltDefault, prebuiltFileName, prebuiltKey, type PrebuiltLookup } from '../src/pipeline/prebuilt';
+
+/** SHA-256 (hex) of bytes, by WebCrypto. */
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** Options: where models and onnxruntime-web's .wasm are served. */
 export interface BrowserEnvOptions {
@@ -30,56 +40,32 @@ export interface BrowserEnvOptions {
    * `workers/compile.worker.js` relative to the page); `null` runs it in-process.
    */
   readonly compileWorkerUrl?: string | null;
+  /**
+   * The compiler's source hash this page was built with (build.mjs's `__COMPILER_HASH__`): prebuilt head programs
+   * (src/pipeline/prebuilt.ts, `models/prebuilt/`) are used when their key matches it; absent: always compiled here.
+   */
+  readonly compilerHash?: string;
+  /**
+   * URL of dist/workers/transfer.worker.js: the transfer stage (pack, unpack, dequantise) and the run's image
+   * preprocessing run there (default:
+   * `workers/transfer.worker.js` relative to the page); `null` runs it in-process.
+   */
+  readonly transferWorkerUrl?: string | null;
   /** Progress callback for downloads: (what, loadedBytes, totalBytes or null). */
   readonly onProgress?: (what: string, loaded: number, total: number | null) => void;
 }
 
-/** Error for a file the server did not deliver. */
-export class FetchError extends Error {
-  override name = 'FetchError';
-}
+export { FetchError, fetchWithProgress } from './fetch';
 
-/**
- * Fetch a URL into bytes, reporting progress; a non-OK status or a network failure is a FetchError naming `what` and
- * the URL (an AbortError passes through).
- */
-export async function fetchWithProgress(url: string, what: string, onProgress?: BrowserEnvOptions['onProgress'], signal?: AbortSignal): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url, signal ? { signal } : {});
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    const offline = navigator.onLine === false || navigator.serviceWorker?.controller ? ' (offline or server unreachable: only files opened on an earlier online visit are cached)' : ' (server unreachable)';
-    throw new FetchError(`${what}: cannot fetch ${url}: ${(e as Error).message}${offline}`);
-  }
-  if (!res.ok) throw new FetchError(`${what}: HTTP ${res.status} for ${url}${res.status === 404 ? ' (run `npm run models` on the server)' : ''}`);
-  const total = Number(res.headers.get('Content-Length')) || null;
-  if (!res.body || !onProgress) return new Uint8Array(await res.arrayBuffer());
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress(what, loaded, total);
-  }
-  const out = new Uint8Array(loaded);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
-}
-
-/** A PipelineEnv for this page over a loaded onnxruntime-web. */
-export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
+/** A PipelineEnv for this page over a loaded onnxruntime-web (`transferWorker`: its transfer stage's worker, to warm it). */
+export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv & { readonly transferWorker: WorkerTransfer | null } {
   const base = new URL(opts.modelsBase ?? 'models/', location.href).href;
   const frames = new Map<string, Promise<RgbFrame[]>>();
   const compiler = opts.compileWorkerUrl === null ? null : workerCompiler(opts.compileWorkerUrl ?? 'workers/compile.worker.js');
+  const transferWorker = opts.transferWorkerUrl === null ? null : workerTransfer(opts.transferWorkerUrl ?? 'workers/transfer.worker.js');
   return {
+    transferWorker,
+    ...(transferWorker ? { transferFeatureMap: transferWorker.transfer, preprocess: transferWorker.frame } satisfies Pick<PipelineEnv, 'transferFeatureMap' | 'preprocess'> : {}),
     ...(compiler ? {
       compileHead: (head, options, signal) => compiler.compile(head, options, signal),
       quantReport: (head, options, program) => compiler.report(head, options, program),
@@ -90,6 +76,20 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv {
     platform: paperPlatformModel(),
     checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
+    async prebuiltProgram(this: PipelineEnv, model, cutIndex, quant, signal): Promise<PrebuiltLookup> {
+      if (opts.compilerHash === undefined) return { program: null, detail: 'this page has no compiler hash to check prebuilt programs against' };
+      if (!isPrebuiltDefault(model.id, cutIndex, quant)) return { program: null, detail: `no prebuilt program for ${model.id} at cut ${cutIndex} with these options (only cut 0, 8 bits is prebuilt)` };
+      const name = `${PREBUILT_DIR}/${prebuiltFileName(model.id, cutIndex, quant)}`;
+      const res = await (takeEarly(base + name) ?? fetch(base + name, signal ? { signal } : {}));
+      if (!res.ok) return { program: null, detail: `${name} not found (HTTP ${res.status}; \`npm run models\` builds it)` };
+      const [text, bytes] = await Promise.all([res.text(), this.loadFile(model.file.path, signal)]); // the model file as this page reads it
+      const key = prebuiltKey(model, await sha256Hex(bytes), cutIndex, quant, opts.compilerHash);
+      try {
+        return { program: decodePrebuilt(text, key), detail: `${name}, key checked (model file SHA-256, options, calibration images, compiler source)` };
+      } catch (e) {
+        return { program: null, detail: `${name} rejected: ${(e as Error).message}` };
+      }
+    },
     calibrationFrames(model: ModelEntry) {
       let f = frames.get(model.preprocessing);
       if (!f) {

@@ -44,14 +44,24 @@ export function packFeatureMap(nchw: Int32Array, channels: number, height: numbe
   const { min, max } = formatRange(format);
   const hw = height * width;
   let o = 0;
+  if (bpv === 1) {
+    // the common case (≤ 8-bit codes), one byte per value: no DataView, the range check folded into one branch
+    for (let pix = 0; pix < hw; pix++) {
+      for (let i = pix; i < n; i += hw) {
+        const v = nchw[i]!;
+        if (v < min || v > max) throw new RangeError(`feature-map value ${v} at (c=${(i - pix) / hw}, y=${Math.floor(pix / width)}, x=${pix % width}) is outside ${formatName(format)} [${min}, ${max}]`);
+        out[o++] = v & 0xff;
+      }
+    }
+    return out;
+  }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const pix = y * width + x;
       for (let c = 0; c < channels; c++) {
         const v = nchw[c * hw + pix]!;
         if (v < min || v > max) throw new RangeError(`feature-map value ${v} at (c=${c}, y=${y}, x=${x}) is outside ${formatName(format)} [${min}, ${max}]`);
-        if (bpv === 1) out[o] = v & 0xff;
-        else if (bpv === 2) dv.setUint16(o, v & 0xffff, true);
+        if (bpv === 2) dv.setUint16(o, v & 0xffff, true);
         else dv.setUint32(o, v >>> 0, true);
         o += bpv;
       }
@@ -70,9 +80,20 @@ export function unpackFeatureMap(packed: Uint8Array, channels: number, height: n
   const hw = height * width;
   const shift = 32 - format.bits;
   let o = 0;
+  if (bpv === 1) {
+    // one byte per value: sign-extend (signed) or mask (unsigned) without a per-value format test
+    const n = channels * hw;
+    if (format.signed) {
+      for (let pix = 0; pix < hw; pix++) for (let i = pix; i < n; i += hw) out[i] = (packed[o++]! << shift) >> shift;
+    } else {
+      const mask = 2 ** format.bits - 1;
+      for (let pix = 0; pix < hw; pix++) for (let i = pix; i < n; i += hw) out[i] = packed[o++]! & mask;
+    }
+    return out;
+  }
   for (let pix = 0; pix < hw; pix++) {
     for (let c = 0; c < channels; c++) {
-      let raw = bpv === 1 ? packed[o]! : bpv === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
+      let raw = bpv === 2 ? dv.getUint16(o, true) : dv.getUint32(o, true);
       o += bpv;
       // keep the low `bits` bits; sign-extend if signed
       raw = format.signed ? (raw << shift) >> shift : format.bits === 32 ? raw | 0 : raw & (2 ** format.bits - 1);

@@ -28,18 +28,20 @@ import type { Graph } from '../graph/types';
 import { loadGraph, listCuts, splitAt, writeOnnx, type CutPoint } from '../graph/index';
 import { compileHead, quantReport, type CompileOptions, type CompileResult, type QuantOptions, type QuantReport } from '../dhm/quantize';
 import { lowerHead } from '../dhm/float';
-import { dequantize } from '../dhm/dequantize';
-import { formatName, type DhmProgram, type HeadCycles } from '../dhm/program';
+import { formatName, type DhmProgram, type FixedFormat, type HeadCycles } from '../dhm/program';
 import { formulaCycles } from '../dhm/cycles';
 import { getModel, LABEL_FILES, type ModelEntry, type ModelId } from '../models/registry';
 import { parseLabels, topK, type Ranked } from '../models/labels';
 import { frameToTensor, toFrame, type RgbaImage, type RgbFrame } from '../image/preprocess';
-import { packFeatureMap, unpackFeatureMap, packedBytes } from '../backend/featuremap';
 import { measured, modelled, type Constant, type Figure, type Provenance } from '../provenance/provenance';
 import { abortError } from '../backend/abort';
 import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
 import { raceAbort, runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
+import type { PrebuiltLookup, ProgramSource } from './prebuilt';
+import { linkTransfer, type TailInput } from './transfer';
+
+export type { TailInput } from './transfer';
 
 /** What the pipeline needs from its platform (page or Node). */
 export interface PipelineEnv {
@@ -68,6 +70,24 @@ export interface PipelineEnv {
    * calibration frames) is computed: a worker in the page; in-process when absent. Must give the same report.
    */
   quantReport?(head: Graph, options: CompileOptions, program: DhmProgram): Promise<QuantReport>;
+  /**
+   * Where the transfer stage runs `linkTransfer` (src/pipeline/transfer.ts: pack, unpack, dequantise): the page hands
+   * it to a worker (www/transfer-worker.ts) so the main thread stays responsive; in-process when absent. Must give the
+   * same floats; must not detach `output` (the caller keeps it).
+   */
+  transferFeatureMap?(output: Int32Array, shape: readonly [number, number, number], format: FixedFormat, signal?: AbortSignal): Promise<TailInput>;
+  /**
+   * Where a run's image is preprocessed (`toFrame` of src/image/preprocess.ts): a worker in the page; in-process when
+   * absent. Must give the same frame; must not detach `image.data`.
+   */
+  preprocess?(image: RgbaImage, preprocessing: ModelEntry['preprocessing'], signal?: AbortSignal): Promise<RgbFrame>;
+  /**
+   * A program compiled ahead of time for (model, cut, quantiser options) (src/pipeline/prebuilt.ts): the page fetches
+   * the prebuilt file and checks its key; `{ program: null, detail }` says why there is none (other options, missing
+   * file, stale key), and the quantiser then runs here. Absent: always compiled here. Asked at the start of the
+   * preparation, in parallel with load-model.
+   */
+  prebuiltProgram?(model: ModelEntry, cutIndex: number, quant: Partial<QuantOptions>, signal?: AbortSignal): Promise<PrebuiltLookup>;
   /**
    * The modelled paper platform of the result table (the FPGA's default clock and the host link's transfer time),
    * injected by the caller so the pipeline does not import the cost model (`paperPlatformModel()` of
@@ -124,6 +144,8 @@ export interface PreparedHybrid {
    * page), and the tail's ORT session — the last two run at the same time.
    */
   readonly prepareMs: { readonly framesMs: number; readonly compileMs: number; readonly tailSessionMs: number };
+  /** Where the program came from: prebuilt (a file whose key matched) or compiled here, with the reason. */
+  readonly programSource: ProgramSource;
   /** The DHM clock of this call's config, MHz, and where it came from (default with its source, or set by the user). */
   readonly clockMHz: number;
   readonly clockSource: string;
@@ -168,13 +190,6 @@ export interface HybridResult {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-/** The tail's input after the transfer stage: float32 NCHW (dequantised codes), its dims, and the bytes on the wire. */
-export interface TailInput {
-  readonly data: Float32Array;
-  readonly dims: readonly [1, number, number, number];
-  readonly wireBytes: number;
-}
-
 /** What the tail stages give for one head result. */
 export interface TailOutput {
   readonly logits: Float32Array;
@@ -206,6 +221,8 @@ function clockOf(config: HybridConfig, platform: PlatformModel): { clockMHz: num
 export class HybridPipeline {
   private readonly graphs = new Map<string, Promise<{ graph: Graph; bytes: Uint8Array }>>();
   private readonly prepared = new Map<string, Promise<PreparedCore>>();
+  /** Per prepared key: the head program as soon as it is known (before the tail's session is created); `classify` runs the head on it. */
+  private readonly programs = new Map<string, Promise<DhmProgram>>();
   private readonly fullRunners = new Map<string, Promise<OrtRunner>>();
 
   constructor(readonly env: PipelineEnv) {}
@@ -220,9 +237,13 @@ export class HybridPipeline {
     let p = this.prepared.get(key);
     const cached = p !== undefined;
     if (!p) {
-      p = this.build(config, ep, key, { timings, signal, onStage });
+      let programKnown: (program: DhmProgram) => void = () => undefined;
+      const program = new Promise<DhmProgram>((resolve) => { programKnown = resolve; });
+      this.programs.set(key, program);
+      p = this.build(config, ep, key, { timings, signal, onStage }, programKnown);
       this.prepared.set(key, p);
-      p.catch(() => this.prepared.delete(key)); // a failed or aborted preparation is not cached
+      void p.then((core) => programKnown(core.program), () => undefined);
+      p.catch(() => { this.prepared.delete(key); this.programs.delete(key); }); // a failed or aborted preparation is not cached
     } else {
       for (const s of ['load-model', 'choose-cut', 'quantize-head'] as const) timings.push({ stage: s, ms: 0, cached: true });
     }
@@ -236,11 +257,19 @@ export class HybridPipeline {
     return config.tailEp ?? this.env.tailEp;
   }
 
-  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext): Promise<PreparedCore> {
+  private async build(config: HybridConfig, ep: TailEp, key: string, ctx: StageContext, programKnown: (program: DhmProgram) => void): Promise<PreparedCore> {
     const env = this.env;
     const signal = ctx.signal;
     const model = getModel(config.modelId);
     if (!model.float) throw new StageError('load-model', new Error(`model '${model.id}' is an int8 reference model; the hybrid system needs a float model`));
+    // A prebuilt program (page: a file fetched and its key checked) is looked up while the model loads.
+    const prebuiltP: Promise<PrebuiltLookup> = env.prebuiltProgram
+      ? env.prebuiltProgram(model, config.cut ?? 0, config.quant ?? {}, signal).catch((e: Error) => {
+        if (e?.name === 'AbortError') throw e;
+        return { program: null, detail: `the prebuilt program could not be read (${e.message})` };
+      })
+      : Promise.resolve({ program: null, detail: 'no prebuilt programs on this platform' });
+    prebuiltP.catch(() => undefined);
     const { graph, bytes } = await runStage('load-model', ctx, () => this.loadModel(model, signal));
     const { cuts, cut, head, tailBytes } = await runStage('choose-cut', ctx, () => {
       const cuts = listCuts(graph);
@@ -248,6 +277,7 @@ export class HybridPipeline {
       const split = splitAt(graph, index); // throws CutRangeError naming the valid range
       return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
     });
+    const baseOptions = { ...config.quant, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false } as const;
     const q = await runStage('quantize-head', ctx, async () => {
       // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
       const t0 = performance.now();
@@ -256,14 +286,26 @@ export class HybridPipeline {
       void tailP.then(() => { tailSessionMs = performance.now() - t0; }, () => undefined);
       const labelsP = env.loadFile(LABEL_FILES[model.labels].path, signal);
       try {
-        const frames = await env.calibrationFrames(model, signal);
-        const framesMs = performance.now() - t0;
-        const options: CompileOptions = { ...config.quant, calibrationFrames: frames, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false };
-        const compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
-        const compileMs = performance.now() - t0 - framesMs;
+        const pre = await prebuiltP;
+        let compiled: Pick<CompileResult, 'program'>;
+        let framesMs = 0;
+        let compileMs = 0;
+        let programSource: ProgramSource;
+        if (pre.program) {
+          compiled = { program: pre.program };
+          programSource = { kind: 'prebuilt', detail: pre.detail };
+        } else {
+          const frames = await env.calibrationFrames(model, signal);
+          framesMs = performance.now() - t0;
+          const options: CompileOptions = { ...baseOptions, calibrationFrames: frames };
+          compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
+          compileMs = performance.now() - t0 - framesMs;
+          programSource = { kind: 'compiled', detail: `compiled here: ${pre.detail}` };
+        }
+        programKnown(compiled.program); // the head may run while the tail's session is still being created (classify)
         const labelsText = await labelsP;
         const tail = await tailP;
-        return { compiled, options, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels), prepareMs: { framesMs, compileMs, tailSessionMs } };
+        return { compiled, programSource, tail, labels: parseLabels(new TextDecoder().decode(labelsText), model.labels), prepareMs: { framesMs, compileMs, tailSessionMs } };
       } catch (e) {
         labelsP.catch(() => undefined);
         // the run failed or was cancelled while the session was being created: nobody will use it
@@ -279,16 +321,19 @@ export class HybridPipeline {
     let report: Promise<QuantReport> | null = null;
     const quantReportOnce = (): Promise<QuantReport> => {
       if (!report) {
-        const options = { ...q.options, report: true };
-        report = env.quantReport
-          ? env.quantReport(head, options, program)
-          : Promise.resolve().then(() => quantReport(program, lowerHead(head, model.preprocessing), options.calibrationFrames.map((f) => (f instanceof Uint8Array ? f : f.data))));
+        // the calibration frames (not loaded at all when the program was prebuilt)
+        report = env.calibrationFrames(model).then((frames) => {
+          const options: CompileOptions = { ...baseOptions, calibrationFrames: frames, report: true };
+          return env.quantReport
+            ? env.quantReport(head, options, program)
+            : quantReport(program, lowerHead(head, model.preprocessing), frames.map((f) => (f instanceof Uint8Array ? f : f.data)));
+        });
         report.catch(() => (report = null));
       }
       return report;
     };
     return {
-      key, model, graph, cuts, cut, program, quantReport: quantReportOnce, prepareMs: q.prepareMs,
+      key, model, graph, cuts, cut, program, quantReport: quantReportOnce, prepareMs: q.prepareMs, programSource: q.programSource,
       formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
     };
   }
@@ -330,10 +375,22 @@ export class HybridPipeline {
     onHybrid?: (r: HybridFirstResult, prepared: PreparedHybrid) => void): Promise<HybridResult> {
     const timings: StageTiming[] = [];
     const ctx: StageContext = { timings, signal, onStage };
-    const p = await this.prepare(config, timings, signal, onStage);
-    const frame = toFrame(image, p.model.preprocessing);
-    const head = await this.runHead(p, frame, backend, ctx);
-    const tail = await this.runTail(p, head, ctx);
+    // The image is preprocessed (a worker in the page) while the system is prepared: it needs only the model's recipe.
+    // The head and the transfer run as soon as the head program is known, while the tail's session may still be being
+    // created (on a cold start that session is the last thing prepared).
+    const recipe = getModel(config.modelId).preprocessing;
+    const frameP = this.env.preprocess ? this.env.preprocess(image, recipe, signal) : Promise.resolve(toFrame(image, recipe));
+    frameP.catch(() => undefined);
+    const prepared = this.prepare(config, timings, signal, onStage);
+    const program = this.programs.get(configKey(config, this.epOf(config))) ?? prepared.then((x) => x.program);
+    const headP = Promise.all([program, frameP]).then(async ([prog, frame]) => {
+      const head = await this.runHead({ program: prog }, frame, backend, ctx);
+      return { frame, head, input: await this.runTransfer({ program: prog }, head, ctx) };
+    });
+    headP.catch(() => undefined);
+    const p = await prepared;
+    const { frame, head, input } = await raceAbort(headP, signal);
+    const tail = await this.runTailOn(p, input, ctx);
     if (onHybrid) {
       onHybrid(this.result(p, backend, head, tail, null, timings), p);
       await new Promise<void>((r) => setTimeout(() => r(), 0)); // a macrotask: the page paints the hybrid result before the baseline starts
@@ -348,7 +405,7 @@ export class HybridPipeline {
   }
 
   /** Stage run-head for one 8-bit frame of a prepared system (live mode calls it for frame n+1 while frame n's tail runs). */
-  runHead(p: PreparedHybrid, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
+  runHead(p: Pick<PreparedHybrid, 'program'>, frame: RgbFrame, backend: HeadBackend, ctx: StageContext): Promise<HeadResult> {
     return runStage('run-head', ctx, () => backend.run(p.program, frame, ctx.signal));
   }
 
@@ -361,15 +418,10 @@ export class HybridPipeline {
    * Stage transfer alone: the head's output through the link's wire format and back, dequantised to the tail's float
    * input (live mode runs it for frame n+1 while the tail of frame n runs). The head's output is not kept.
    */
-  runTransfer(p: PreparedHybrid, head: HeadResult, ctx: StageContext): Promise<TailInput> {
+  runTransfer(p: Pick<PreparedHybrid, 'program'>, head: HeadResult, ctx: StageContext): Promise<TailInput> {
     const fmt = p.program.streams[p.program.output]!.format;
-    const [c, h, w] = head.shape;
-    return runStage('transfer', ctx, () => {
-      // packing errors name the value at fault
-      const wire = packFeatureMap(head.output, c, h, w, fmt);
-      const received = unpackFeatureMap(wire, c, h, w, fmt);
-      return { data: dequantize(received, fmt), dims: [1, c, h, w] as const, wireBytes: wire.length };
-    });
+    const env = this.env;
+    return runStage('transfer', ctx, () => (env.transferFeatureMap ? env.transferFeatureMap(head.output, head.shape, fmt, ctx.signal) : linkTransfer(head.output, head.shape, fmt)));
   }
 
   /** Stages run-tail and top5 on a transferred feature map. */

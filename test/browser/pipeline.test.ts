@@ -17,7 +17,7 @@ import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
 import { ok, equal, arraysEqual, rejects } from './util/assert';
 
 const ORT_BASE = '/node_modules/onnxruntime-web/dist/';
-const common = { modelsBase: '/models/', compileWorkerUrl: '/dist/workers/compile.worker.js' } as const;
+const common = { modelsBase: '/models/', compileWorkerUrl: '/dist/workers/compile.worker.js', transferWorkerUrl: '/dist/workers/transfer.worker.js' } as const;
 const ortWorker = { base: ORT_BASE, threads: 1, workerUrl: '/dist/workers/ort.worker.js' } as const;
 const ortWasm = ortInWorker('wasm', ortWorker);
 const ortGpu = ortInWorker('webgpu', ortWorker);

@@ -2,7 +2,8 @@
  * End-to-end tests of the demo page (issues 8 and 16) in headless Chromium with software WebGPU, against the built page
  * served by scripts/serve.mjs: labelled, keyboard-operable controls; the cut slider updates the live estimates before
  * any run; a non-image upload is a clear error naming the stage; one run per network on a sample image with the top-1
- * asserted (hybrid and GPU-only) on the automatically chosen tail EP (wasm: the adapter is SwiftShader), the hybrid
+ * asserted (hybrid and GPU-only) on the automatically chosen tail EP (wasm: the adapter is SwiftShader), the head
+ * program prebuilt at cut 0 (and compiled in the page, saying why, at cut 1), the hybrid
  * result shown before the baseline, the main thread's longest task printed; a clock change between two runs of the
  * same model and cut; live mode (fps of hybrid and bare model, Stop, hidden tab, a camera error); Cancel during a run
  * and an immediate new run; and one run with the tail overridden to WebGPU (`?tail=webgpu`; SwiftShader is ~100x
@@ -175,6 +176,9 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         assert.equal(await attr(page, '#agreement', 'agree'), 'true');
         assert.match(status, r.backend === 'sim-board' ? /head on simulated board/ : /head on Wasm emulator/);
         assert.match(status, /tail on wasm —/, 'the tail ran on the automatically chosen wasm EP');
+        // cut 0, 8 bits: the head program prebuilt by `npm run models`, its key checked (src/pipeline/prebuilt.ts)
+        assert.equal(await attr(page, '#program-source', 'source'), 'prebuilt', await text(page, '#program-source'));
+        assert.match(await text(page, '#program-source'), /prebuilt .*key checked/);
         // first result first: the hybrid top-5 was on the page before the run ended
         const shown = Number(await attr(page, '#top5-hybrid', 'shownMs'));
         assert.ok(shown > 0 && shown < await page.evaluate(() => (globalThis as Dom).performance.now()), 'hybrid result time stamped');
@@ -287,6 +291,9 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       assert.equal(Number(await attr(page, '#results', 'runs')), runsBefore + 1);
       const hybrid = await page.$$eval('#top5-hybrid-list li', (lis) => lis.map((l) => (l as unknown as Data).dataset.label ?? ''));
       assert.match(hybrid[0]!, /hotdog|hot dog/);
+      // cut 1 is not prebuilt: compiled in the page, and the page says why
+      assert.equal(await attr(page, '#program-source', 'source'), 'compiled', await text(page, '#program-source'));
+      assert.match(await text(page, '#program-source'), /compiled in this page .*no prebuilt program for shufflenetv2 at cut 1/);
       await page.screenshot({ path: join(ART, 'page-after-cancel.png'), fullPage: true });
     });
 

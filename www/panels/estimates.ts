@@ -47,15 +47,27 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
   const cutsFor = (id: ModelId): Promise<readonly CutPoint[]> => {
     let c = cuts.get(id);
     if (!c) {
-      const model = getModel(id);
-      c = pipeline.loadModel(model).then(async ({ graph, bytes }) => {
-        await worker.load(id, bytes);
-        return listCuts(graph);
-      });
+      c = pipeline.loadModel(getModel(id)).then(({ graph }) => listCuts(graph));
       cuts.set(id, c);
       c.catch(() => cuts.delete(id));
     }
     return c;
+  };
+  // The estimates worker gets its copy of a model (copied and parsed there) only after the page's background
+  // preparation of the first run (on a machine with few cores it would compete with the first result), or as soon as
+  // a run asks for an estimate (`open()`: a run must never wait for itself to finish).
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  void Promise.resolve(sweepAfter).then(() => open());
+  const workerLoads = new Map<ModelId, Promise<void>>();
+  const inWorker = (id: ModelId): Promise<void> => {
+    let l = workerLoads.get(id);
+    if (!l) {
+      l = gate.then(() => pipeline.loadModel(getModel(id))).then(({ bytes }) => worker.load(id, bytes));
+      workerLoads.set(id, l);
+      l.catch(() => workerLoads.delete(id));
+    }
+    return l;
   };
 
   const renderPaper = (id: ModelId, est: CutEstimate, over?: { fit: CutEstimate[]; total: number }): void => {
@@ -140,6 +152,8 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
       const clock = inputs.clockMHz();
       try {
         const calibrated = state.lastRun?.key === inputs.key() ? state.lastRun.prepared.program : undefined;
+        await inWorker(id);
+        if (mySeq !== seq) return;
         const est = await worker.estimate(id, cut, bits, clock, calibrated);
         if (mySeq !== seq) return;
         render(id, cutList, est);
@@ -165,7 +179,10 @@ export function createEstimatesPanel(state: PageState, status: StatusPanel, inpu
         status.showError(stageOf(e, 'load-model'), e);
       }
     },
-    estimate: (id, cut, bits, clock, program) => cutsFor(id).then(() => worker.estimate(id, cut, bits, clock, program)),
+    estimate: (id, cut, bits, clock, program) => {
+      open();
+      return inWorker(id).then(() => worker.estimate(id, cut, bits, clock, program));
+    },
   };
   return panel;
 }

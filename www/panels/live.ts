@@ -148,7 +148,7 @@ export function createLivePanel(d: RunDeps): void {
         bare.frames += b.frames;
         bare.ms += b.ms;
         // The hybrid, pipelined in three stages: while the tail of frame n runs (ORT worker), the head of frame n+2 runs
-        // in the emulator worker and the transfer of frame n+1 on this thread.
+        // in the emulator worker and the transfer of frame n+1 in the pixel worker (www/transfer-worker.ts).
         step = 'run-head';
         let headP: Promise<HeadResult> = pipeline.runHead(p, source.next(i++), backend, ctx);
         const transferNext = async (): Promise<TailInput> => {

@@ -47,6 +47,11 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
       fb.hidden = problems.length === 0;
       fb.textContent = problems.length ? `Tail placement: ${problems.join('; ')}` : '';
       runTable(r);
+      const src = $('program-source');
+      src.textContent = p.programSource.kind === 'prebuilt'
+        ? `Head program: prebuilt (compiled ahead of time by \`npm run models\`, like a bitstream; ${p.programSource.detail}).`
+        : `Head program: compiled in this page (${p.programSource.detail}).`;
+      src.dataset.source = p.programSource.kind;
       // The quantisation report is computed after the first result (in the compile worker), then shown.
       $('quant-report').replaceChildren(h('p', { class: 'help' }, 'computing the per-layer report (in the compile worker)…'));
       p.quantReport().then((rep) => $('quant-report').replaceChildren(table(`Quantisation of the head (${p.program.layers.length} layers, ${bits}-bit), measured here on the ${Object.keys(SAMPLE_IMAGES).length} calibration images`,
@@ -110,7 +115,9 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
       const pm = p.prepareMs;
       lanes.push(h('div', { class: 'lanes' }, h('p', { class: 'help', id: 'prep-times', 'data-frames-ms': String(pm.framesMs), 'data-compile-ms': String(pm.compileMs), 'data-tail-session-ms': String(pm.tailSessionMs) },
         `This machine, measured (a different device from the paper's; preparation, not in the bars: ${prep.map((t) => `${t.stage} ${t.cached ? 'cached (prepared earlier or in the background)' : num(t.ms) + ' ms'}`).join(', ')}; ` +
-        `inside quantize-head: calibration images ${num(pm.framesMs)} ms, then the compiler ${num(pm.compileMs)} ms while the tail's session took ${num(pm.tailSessionMs)} ms from the stage's start):`),
+        (p.programSource.kind === 'prebuilt'
+          ? `inside quantize-head: the head program was prebuilt (no calibration here) while the tail's session took ${num(pm.tailSessionMs)} ms from the stage's start):`
+          : `inside quantize-head: calibration images ${num(pm.framesMs)} ms, then the compiler ${num(pm.compileMs)} ms while the tail's session took ${num(pm.tailSessionMs)} ms from the stage's start):`)),
         lane('Hybrid', hereHybrid, maxH, 'lane-here-hybrid'), lane('GPU only', hereGpu, maxH, 'lane-here-gpu')));
       $('timeline').replaceChildren(...lanes);
     },

@@ -130,10 +130,12 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
       const network = getModel(config.modelId).network;
       const ep = d.pipeline.epOf(config);
       const onStage = (stage: StageName): void => {
+        performance.mark(`run:${stage}`); // the stage's start on the page's clock (bench/coldstart.mjs reads them)
         status.set(`Running ${network} on ${img.name}: ${STAGE_TEXT[stage](backend.description, ep)}…`, 'running');
         status.stage(stage);
       };
       // First result first: the hybrid result is shown before the baseline runs.
+      performance.mark('run:start');
       const result = await d.pipeline.classify(config, img.img, backend, ac.signal, onStage, (first, p) => d.result.showHybrid(first, p, bits));
       const prepared = await d.pipeline.prepare(config);
       state.lastRun = { key: `${config.modelId}/${config.cut}/${bits}`, prepared, bits };
