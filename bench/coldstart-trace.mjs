@@ -7,7 +7,7 @@
  * Usage: node bench/coldstart-trace.mjs [--network squeezenet1.1] [--ep wasm] [--out DIR] [--min-ms 5]
  * Needs `npm run build` and `npm run models`; the traces (JSON, loadable in Chrome DevTools) are written to --out.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import os from 'node:os';
 import { build } from 'esbuild';
@@ -18,6 +18,7 @@ import { CHROME_PATH, CHROMIUM_ARGS, ROOT, opt } from './chromium-setup.mjs';
 const NETWORK = opt('network', 'squeezenet1.1');
 const EP = opt('ep', 'wasm');
 const OUT = resolve(opt('out', os.tmpdir()));
+mkdirSync(OUT, { recursive: true });
 const MIN_MS = Number(opt('min-ms', '5'));
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'v8', 'v8.wasm', 'disabled-by-default-v8.compile', 'blink.user_timing', 'loading', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 

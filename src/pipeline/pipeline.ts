@@ -180,7 +180,7 @@ export interface HybridResult {
   readonly tailEp: TailEp;
   readonly fallback: string | null;
   readonly misplacedNodes: readonly string[];
-  /** Whether the placement of every tail node was verified from ORT's log (false in Node). */
+  /** Whether the placement of every tail node was read from ORT's log (WebGPU in browsers; false in Node and on the wasm EP, the session's only EP). */
   readonly placementChecked: boolean;
   /** Wall time of every stage, milliseconds (measured here). */
   readonly timings: readonly StageTiming[];
