@@ -6,6 +6,7 @@ import {
   H_SCRATCH, H_SCRATCH_BYTES, L_IN0, L_KH, L_KW, L_OUT, L_PAD_L, L_PAD_T, L_SH, L_SW, S_CHANNELS, S_DATA, S_HEIGHT, S_WIDTH,
   STATUS_EMPTY_WINDOW, STATUS_OK, clog2, streamRec, word,
 } from './stream';
+import { columnMax } from './column_max';
 
 /** Register stages of a max-pool block: comparator tree over kernelH·kernelW inputs + output register. */
 export function poolLatency(layer: usize): i32 {
@@ -43,20 +44,7 @@ export function poolValues(prog: usize, layer: usize): i32 {
     if (ky0 >= ky1) return STATUS_EMPTY_WINDOW;
     // column max over the in-image rows y0+ky0 .. y0+ky1-1
     const r0 = src + <usize>(y0 + ky0) * rowBytes;
-    const rows = ky1 - ky0;
-    if (rows == 3) {
-      // the common 3-row window, unrolled (same maxima)
-      const r1 = r0 + rowBytes, r2 = r1 + rowBytes;
-      for (let i: usize = 0; i < rowBytes; i += 16) {
-        v128.store(col + i, i32x4.max_s(i32x4.max_s(v128.load(r0 + i), v128.load(r1 + i)), v128.load(r2 + i)));
-      }
-    } else {
-      for (let i: usize = 0; i < rowBytes; i += 16) {
-        let m = v128.load(r0 + i);
-        for (let k = 1; k < rows; k++) m = i32x4.max_s(m, v128.load(r0 + <usize>k * rowBytes + i));
-        v128.store(col + i, m);
-      }
-    }
+    columnMax(col, r0, rowBytes, ky1 - ky0, rowBytes);
     for (let ox = 0; ox < outW; ox++) {
       const x0 = ox * sw - padL;
       const kx0 = max(0, -x0), kx1 = min(kw, inW - x0);

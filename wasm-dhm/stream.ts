@@ -20,6 +20,7 @@ import {
   L_FIRST, L_TOTAL, L_WORDS, S_CHANNELS, S_CYCLES, S_DATA, S_HEIGHT, S_INTBITS, S_BITS, S_WIDTH, S_WORDS,
   STATUS_BAD_SHAPE, STATUS_CYCLE_OVERFLOW, STATUS_EMPTY_WINDOW, STATUS_OK,
 } from './abi';
+import { columnMax } from './column_max';
 
 /** i32 word `w` of the record at `rec`. */
 // @ts-ignore: decorator
@@ -157,19 +158,7 @@ export function windowStream(
     // column max over those rows, 4 columns at a time
     const r0 = tin + <usize>(y0 + ky0 * dh) * rowBytes;
     const rstep = <usize>dh * rowBytes;
-    if (ky1 - ky0 == 3) {
-      // the common 3-row window, unrolled (same maxima)
-      const r1 = r0 + rstep, r2 = r1 + rstep;
-      for (let i: usize = 0; i < rowBytes; i += 16) {
-        v128.store(col + i, i32x4.max_s(i32x4.max_s(v128.load(r0 + i), v128.load(r1 + i)), v128.load(r2 + i)));
-      }
-    } else {
-      for (let i: usize = 0; i < rowBytes; i += 16) {
-        let m = v128.load(r0 + i);
-        for (let ky = ky0 + 1; ky < ky1; ky++) m = i32x4.max_s(m, v128.load(r0 + <usize>(ky - ky0) * rstep + i));
-        v128.store(col + i, m);
-      }
-    }
+    columnMax(col, r0, rstep, ky1 - ky0, rowBytes);
     const trow = tout + (<usize>(oy * outW) << 2);
     // ready(k) - latency for the row: the latest valid cycle over every in-image tap.
     let ox = 0;
