@@ -61,14 +61,23 @@ export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort & { re
       const captureLog = env.logLevel === 'verbose';
       const s = await guard(api.create(bytes, options, env.logLevel, captureLog));
       for (const line of s.placementLines) console.log(line); // for withPlacementLog on this thread (src/ort/placement.ts)
+      const runPlain = async (feeds: Record<string, PlainTensor>, runOptions: InferenceSession.RunOptions, transferInputs: boolean) => {
+        const plain: Record<string, PlainTensor> = {};
+        for (const [k, t] of Object.entries(feeds)) plain[k] = { type: t.type, data: t.data, dims: [...t.dims] };
+        // a buffer is transferred only when the input views all of it (else the copy is what the caller expects)
+        const buffers = transferInputs ? Object.values(plain).map((t) => t.data).filter((d) => d.byteOffset === 0 && d.byteLength === d.buffer.byteLength).map((d) => d.buffer as ArrayBuffer) : [];
+        const out = await guard(api.run(s.id, buffers.length ? transfer(plain, buffers) : plain, runOptions));
+        return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new PlainTensorFacade(t.type, t.data, t.dims)]));
+      };
       return {
         inputNames: s.inputNames,
         outputNames: s.outputNames,
-        async run(feeds: Record<string, PlainTensor>, runOptions: InferenceSession.RunOptions = {}) {
-          const plain: Record<string, PlainTensor> = {};
-          for (const [k, t] of Object.entries(feeds)) plain[k] = { type: t.type, data: t.data, dims: [...t.dims] };
-          const out = await guard(api.run(s.id, plain, runOptions));
-          return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new PlainTensorFacade(t.type, t.data, t.dims)]));
+        run(feeds: Record<string, PlainTensor>, runOptions: InferenceSession.RunOptions = {}) {
+          return runPlain(feeds, runOptions, false);
+        },
+        /** `run`, with the inputs' buffers transferred to the worker (detached here) instead of copied: TransferringSession. */
+        runTransferringInputs(feeds: Record<string, PlainTensor>, runOptions: InferenceSession.RunOptions = {}) {
+          return runPlain(feeds, runOptions, true);
         },
         release: () => guard(api.release(s.id)),
       };

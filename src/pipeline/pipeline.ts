@@ -426,7 +426,8 @@ export class HybridPipeline {
 
   /** Stages run-tail and top5 on a transferred feature map. */
   async runTailOn(p: PreparedHybrid, input: TailInput, ctx: StageContext): Promise<TailOutput> {
-    const logits = await runStage('run-tail', ctx, () => p.tail.run(input.data, input.dims, ctx.signal));
+    // the transferred map is the tail's alone (runTransfer makes a new one per run): handed over, not copied
+    const logits = await runStage('run-tail', ctx, () => p.tail.run(input.data, input.dims, ctx.signal, true));
     const top5 = await runStage('top5', ctx, () => topK(logits, TOP_K, p.labels));
     return { logits, top5, wireBytes: input.wireBytes };
   }

@@ -20,6 +20,14 @@ export class TailError extends Error {
   override name = 'TailError';
 }
 
+/**
+ * A session that can hand its inputs' buffers over instead of copying them (the page's facade over onnxruntime-web in
+ * its worker: the buffers are transferred and detached here). Real onnxruntime-web sessions do not have it.
+ */
+export interface TransferringSession {
+  runTransferringInputs(feeds: OrtModule.InferenceSession.FeedsType, options?: OrtModule.InferenceSession.RunOptions): Promise<OrtModule.InferenceSession.ReturnType>;
+}
+
 /** A reusable ORT session for one model part. */
 export interface OrtRunner {
   /** The EP that was asked for. */
@@ -42,9 +50,11 @@ export interface OrtRunner {
   /**
    * Run on one float32 input (layout as the model wants: NCHW for tails); resolves to the first output's data.
    * Runs are queued behind any call into onnxruntime-web still in flight; if `signal` aborts before this run's turn,
-   * it is skipped (AbortError). A run that has started cannot be interrupted.
+   * it is skipped (AbortError). A run that has started cannot be interrupted. With `consume`, `data`'s buffer may be
+   * handed to onnxruntime-web's worker instead of copied (the page's ORT facade: `runTransferringInputs`); the caller
+   * must not use `data` afterwards.
    */
-  run(data: Float32Array, dims: readonly number[], signal?: AbortSignal): Promise<Float32Array>;
+  run(data: Float32Array, dims: readonly number[], signal?: AbortSignal, consume?: boolean): Promise<Float32Array>;
   /** Release the session (queued like every call into onnxruntime-web). */
   release(): Promise<void>;
 }
@@ -116,9 +126,11 @@ async function createOrtRunnerNow(ort: Ort, bytes: Uint8Array, ep: TailEp, what:
   const outputName = session.outputNames[0]!;
   return {
     requestedEp: ep, ep: chosen, fallbackReason, placement, placementChecked: readsLog(chosen), misplacedNodes, inputName, outputName,
-    run: (data, dims, signal) => enqueueOrtCall(async () => {
+    run: (data, dims, signal, consume) => enqueueOrtCall(async () => {
       try {
-        const out = await session.run({ [inputName]: new ort.Tensor('float32', data, dims as number[]) }, { logSeverityLevel: 3 });
+        const feeds = { [inputName]: new ort.Tensor('float32', data, dims as number[]) };
+        const transferring = consume ? (session as Partial<TransferringSession>).runTransferringInputs : undefined;
+        const out = transferring ? await transferring.call(session, feeds, { logSeverityLevel: 3 }) : await session.run(feeds, { logSeverityLevel: 3 });
         const t = out[outputName]!;
         const res = (t.data as Float32Array).slice();
         t.dispose?.();

@@ -15,6 +15,8 @@ import { toFrame } from '../../src/image/preprocess';
 import { PAPER_MODELS, SAMPLE_IMAGES } from '../../src/models/registry';
 import type { ConvLayer, DhmProgram } from '../../src/dhm/program';
 import { ok, equal, arraysEqual, rejects } from './util/assert';
+import { createOrtRunner } from '../../src/pipeline/tail';
+import { identityModel } from '../../workers/onnx-identity';
 
 const ORT_BASE = '/node_modules/onnxruntime-web/dist/';
 const common = { modelsBase: '/models/', compileWorkerUrl: '/dist/workers/compile.worker.js', transferWorkerUrl: '/dist/workers/transfer.worker.js' } as const;
@@ -54,6 +56,20 @@ describe('hybrid pipeline in Chromium (worker head; tail on the wasm EP, and on 
     await pipeline.dispose();
     await gpuPipeline.dispose();
     await backend.dispose();
+  });
+
+  it('a consuming tail run hands its input buffer to the ORT worker (detached here) with the same result; a plain run leaves it usable', async () => {
+    const runner = await createOrtRunner(ortWasm, identityModel(), 'wasm', 'identity model');
+    try {
+      const kept = new Float32Array([2.5]);
+      arraysEqual(await runner.run(kept, [1]), new Float32Array([2.5]), 'plain run: y = x');
+      equal(kept.byteLength, 4, 'plain run: the input is still readable (copied, not transferred)');
+      const given = new Float32Array([-7.25]);
+      arraysEqual(await runner.run(given, [1], undefined, true), new Float32Array([-7.25]), 'consuming run: y = x');
+      equal(given.byteLength, 0, 'consuming run: the input buffer was transferred (detached here), not copied');
+    } finally {
+      await runner.release();
+    }
   });
 
   for (const id of PAPER_MODELS) {
