@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
-import { startServer, launchBrowser } from './helpers/browser';
+import { withDemoPage } from './helpers/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Dom = any;
@@ -16,12 +16,7 @@ async function rows(page: Page): Promise<string[][]> {
 }
 
 test('page: accuracy per bit width for the current cut, measured on the sample images', { timeout: 600_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  const errors: string[] = [];
-  try {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
+  await withDemoPage(async ({ page, server, errors }) => {
     await page.goto(server.url);
     await page.waitForSelector('#accuracy-btn', { timeout: 120_000 });
     await page.click('#accuracy-btn');
@@ -35,8 +30,5 @@ test('page: accuracy per bit width for the current cut, measured on the sample i
     assert.ok(eq8! >= 3, `8-bit cut 0 agrees with float on ${eq8}/4`);
     assert.match(await page.$eval('#accuracy-result', (e) => e.textContent ?? ''), /measured.*calibrate on dragonfly, parrot → evaluate on cat, hot_dog/s);
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });

@@ -6,16 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './helpers/browser';
+import { withDemoPage } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
 test('served page reports capabilities, the tail EP choice and its overrides, messages and the build transfer size', { timeout: 180_000 }, async () => {
-  const server = await startServer();
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+  await withDemoPage(async ({ page, server, errors }) => {
     await page.goto(server.url);
     await page.waitForSelector('#cap-list dd[data-cap="WebGPU"]', { timeout: 60_000 });
     const caps = await page.$$eval('#cap-list dd', (dds) => Object.fromEntries(dds.map((d) => [(d as unknown as { dataset: Record<string, string> }).dataset.cap, d.textContent])));
@@ -58,8 +53,5 @@ test('served page reports capabilities, the tail EP choice and its overrides, me
     assert.deepEqual(errors, []);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'capabilities.png') });
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });

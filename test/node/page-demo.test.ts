@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { startServer, launchBrowser } from './helpers/browser';
+import { withDemoPage } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
 const ART = join(ROOT, 'test-artifacts');
@@ -53,12 +53,7 @@ const RUNS = [
 
 test('demo page end to end', { timeout: 900_000 }, async (t) => {
   mkdirSync(ART, { recursive: true });
-  const server = await startServer();
-  const browser = await launchBrowser();
-  const errors: string[] = [];
-  try {
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
+  await withDemoPage(async ({ page, server, errors }) => {
     await page.setViewport({ width: 1280, height: 1000 });
     await page.goto(server.url);
     await waitEstimate(page, 'squeezenet1.1/0/8/76/');
@@ -315,8 +310,5 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
     });
 
     assert.deepEqual(errors, [], 'no uncaught page errors');
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './helpers/browser';
+import { withDemoPage } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
 const ART = join(ROOT, 'test-artifacts');
@@ -17,13 +17,7 @@ type Dom = any;
 
 test('a second visit works offline', { timeout: 600_000 }, async () => {
   mkdirSync(ART, { recursive: true });
-  const server = await startServer();
-  const browser = await launchBrowser();
-  let stopped = false;
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+  await withDemoPage(async ({ page, server, errors }) => {
     await page.goto(server.url);
     // first visit: the worker caches the app shell; the page keeps the model it opened (SqueezeNet, the default)
     await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('[data-cap="Offline"]') as Data | null)?.dataset.state === 'ready', { timeout: 180_000, polling: 500 });
@@ -38,7 +32,6 @@ test('a second visit works offline', { timeout: 600_000 }, async () => {
     }, { timeout: 120_000, polling: 500 });
 
     server.stop();
-    stopped = true;
     await new Promise<void>((res) => server.proc.once('exit', () => res()));
     await assert.rejects(fetch(server.url), 'the server is really gone');
 
@@ -63,8 +56,5 @@ test('a second visit works offline', { timeout: 600_000 }, async () => {
     await page.waitForFunction(() => !((globalThis as Dom).document.querySelector('#error') as Dom).hidden, { timeout: 60_000, polling: 500 });
     assert.match(await page.$eval('#error', (e) => e.textContent ?? ''), /mobilenetv2/);
     assert.deepEqual(errors, [], 'no uncaught page errors');
-  } finally {
-    await browser.close();
-    if (!stopped) server.stop();
-  }
+  });
 });

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ROOT } from './paths';
 
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -42,4 +42,33 @@ export async function startServer(): Promise<{ url: string; stop: () => void; pr
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROME_PATH)) throw new Error(`Chromium not found at ${CHROME_PATH}: install it (apt-get install -y chromium) or set CHROME_PATH`);
   return puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: ARGS, protocolTimeout: 600_000 });
+}
+
+/** What `withDemoPage` hands its body: the page, the server (its `stop` may be called early), the uncaught page errors. */
+export interface DemoPage {
+  readonly page: Page;
+  readonly server: Awaited<ReturnType<typeof startServer>>;
+  /** Uncaught errors of the page (`pageerror`), in order; the body asserts on them. */
+  readonly errors: string[];
+}
+
+/**
+ * Run `body` on a fresh page of a headless Chromium against a fresh demo server (not yet navigated); the browser is
+ * closed and the server stopped afterwards, whatever the body does (stopping a server the body already stopped is harmless).
+ */
+export async function withDemoPage(body: (ctx: DemoPage) => Promise<void>): Promise<void> {
+  const server = await startServer();
+  try {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await body({ page, server, errors });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    server.stop();
+  }
 }
