@@ -13,10 +13,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getModel } from '../src/models/registry';
 import { loadGraph, splitAt } from '../src/graph/index';
-import { compileHead } from '../src/dhm/quantize';
+import { compileHead, type QuantOptions } from '../src/dhm/quantize';
 import { calibrationFrames, calibrationImages } from '../src/dhm/calibration-set';
 import { decodeImageFile } from './image';
-import { PREBUILT_DEFAULTS, PREBUILT_DIR, decodePrebuilt, encodePrebuilt, prebuiltFileName, prebuiltKey } from '../src/pipeline/prebuilt';
+import { PREBUILT_DEFAULTS, PREBUILT_DIR, decodePrebuilt, encodePrebuilt, headCompileOptions, prebuiltFileName, prebuiltKey } from '../src/pipeline/prebuilt';
 import { compilerSourceHash } from '../scripts/compiler-hash.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,13 +68,13 @@ export function precompileDefaults(modelsDir: string, opts: { force?: boolean; r
 
 /**
  * The program the page's quantize-head stage compiles for (model, cut, options): `compileHead` on the head of the
- * split model with the calibration set decoded from `modelsDir` (the options object is built as src/pipeline/pipeline.ts builds it).
+ * split model with the calibration set decoded from `modelsDir`, with the pipeline's options (`headCompileOptions`).
  */
-export function compileOne(modelsDir: string, modelId: string, bytes: Uint8Array, cutIndex: number, quant: object): ReturnType<typeof compileHead>['program'] {
+export function compileOne(modelsDir: string, modelId: string, bytes: Uint8Array, cutIndex: number, quant: Readonly<Partial<QuantOptions>>): ReturnType<typeof compileHead>['program'] {
   const model = getModel(modelId);
   const head = splitAt(loadGraph(bytes, model.file.path), cutIndex).head;
   const frames = calibrationFrames(model.preprocessing, (img) => decodeImageFile(join(modelsDir, img.file.path)));
-  return compileHead(head, { ...quant, preprocessing: model.preprocessing, modelId: model.id, cutIndex, report: false, calibrationFrames: frames }).program;
+  return compileHead(head, headCompileOptions(model, cutIndex, quant, frames)).program;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

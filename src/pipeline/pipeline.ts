@@ -38,7 +38,7 @@ import { abortError } from '../backend/abort';
 import { type HeadBackend, type HeadBackendKind, type HeadResult } from '../backend/head-backend';
 import { createOrtRunner, type Ort, type OrtRunner, type TailEp } from './tail';
 import { raceAbort, runStage, StageError, type StageContext, type StageName, type StageTiming } from './stages';
-import type { PrebuiltLookup, ProgramSource } from './prebuilt';
+import { headCompileOptions, type PrebuiltLookup, type ProgramSource } from './prebuilt';
 import { linkTransfer, type TailInput } from './transfer';
 
 export type { TailInput } from './transfer';
@@ -277,7 +277,6 @@ export class HybridPipeline {
       const split = splitAt(graph, index); // throws CutRangeError naming the valid range
       return { cuts, cut: split.cut, head: split.head, tailBytes: writeOnnx(split.tail) };
     });
-    const baseOptions = { ...config.quant, preprocessing: model.preprocessing, modelId: model.id, cutIndex: cut.index, report: false } as const;
     const q = await runStage('quantize-head', ctx, async () => {
       // The tail's session is created while the quantiser runs (a worker in the page): both are on the critical path.
       const t0 = performance.now();
@@ -297,7 +296,7 @@ export class HybridPipeline {
         } else {
           const frames = await env.calibrationFrames(model, signal);
           framesMs = performance.now() - t0;
-          const options: CompileOptions = { ...baseOptions, calibrationFrames: frames };
+          const options = headCompileOptions(model, cut.index, config.quant ?? {}, frames);
           compiled = env.compileHead ? await env.compileHead(head, options, signal) : compileHead(head, options);
           compileMs = performance.now() - t0 - framesMs;
           programSource = { kind: 'compiled', detail: `compiled here: ${pre.detail}` };
@@ -323,7 +322,7 @@ export class HybridPipeline {
       if (!report) {
         // the calibration frames (not loaded at all when the program was prebuilt)
         report = env.calibrationFrames(model).then((frames) => {
-          const options: CompileOptions = { ...baseOptions, calibrationFrames: frames, report: true };
+          const options = headCompileOptions(model, cut.index, config.quant ?? {}, frames, true);
           return env.quantReport
             ? env.quantReport(head, options, program)
             : quantReport(program, lowerHead(head, model.preprocessing), frames.map((f) => (f instanceof Uint8Array ? f : f.data)));

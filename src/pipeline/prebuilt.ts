@@ -12,7 +12,7 @@
  * File (UTF-8 JSON): `{ format, key, program }`; the program's Int32Arrays are written as `{ "$int32": [...] }`.
  */
 import type { DhmProgram } from '../dhm/program';
-import type { QuantOptions } from '../dhm/quantize';
+import type { CompileOptions, QuantOptions } from '../dhm/quantize';
 import { SAMPLE_IMAGES, type ModelEntry } from '../models/registry';
 import { CALIBRATION_IMAGES } from '../dhm/calibration-set';
 
@@ -70,6 +70,16 @@ export function prebuiltFileName(modelId: string, cutIndex: number, quant: Reado
 /** Whether a (model, cut, options) request is one of the prebuilt systems. */
 export function isPrebuiltDefault(modelId: string, cutIndex: number, quant: Readonly<Partial<QuantOptions>>): boolean {
   return PREBUILT_DEFAULTS.some((d) => d.modelId === modelId && d.cutIndex === cutIndex && canonicalQuant(d.quant) === canonicalQuant(quant));
+}
+
+/**
+ * The compiler options of the head of `model` at `cutIndex` with the requested `quant` options — one definition for the
+ * pipeline's live compile (page and Node) and the prebuild step (cli/prebuilt.ts), so a prebuilt program and a live one
+ * come from the same options; this file is part of the compiler hash (scripts/compiler-hash.mjs), so changing them
+ * makes every prebuilt file stale.
+ */
+export function headCompileOptions(model: ModelEntry, cutIndex: number, quant: Readonly<Partial<QuantOptions>>, calibrationFrames: CompileOptions['calibrationFrames'], report = false): CompileOptions {
+  return { ...quant, preprocessing: model.preprocessing, modelId: model.id, cutIndex, report, calibrationFrames };
 }
 
 /** The file text of a prebuilt program (deterministic: the same program and key give the same bytes). */
