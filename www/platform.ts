@@ -76,13 +76,13 @@ export function browserPipelineEnv(opts: BrowserEnvOptions): PipelineEnv & { rea
     platform: paperPlatformModel(),
     checkPlacement: opts.checkPlacement ?? true,
     loadFile: (path, signal) => fetchWithProgress(base + path, path, opts.onProgress, signal),
-    async prebuiltProgram(this: PipelineEnv, model, cutIndex, quant, signal): Promise<PrebuiltLookup> {
+    async prebuiltProgram(model, cutIndex, quant, modelBytes, signal): Promise<PrebuiltLookup> {
       if (opts.compilerHash === undefined) return { program: null, detail: 'this page has no compiler hash to check prebuilt programs against' };
       if (!isPrebuiltDefault(model.id, cutIndex, quant)) return { program: null, detail: `no prebuilt program for ${model.id} at cut ${cutIndex} with these options (only cut 0, 8 bits is prebuilt)` };
       const name = `${PREBUILT_DIR}/${prebuiltFileName(model.id, cutIndex, quant)}`;
       const res = await (takeEarly(base + name) ?? fetch(base + name, signal ? { signal } : {}));
       if (!res.ok) return { program: null, detail: `${name} not found (HTTP ${res.status}; \`npm run models\` builds it)` };
-      const [text, bytes] = await Promise.all([res.text(), this.loadFile(model.file.path, signal)]); // the model file as this page reads it
+      const [text, bytes] = await Promise.all([res.text(), modelBytes]); // the model file as the pipeline loaded it
       const key = prebuiltKey(model, await sha256Hex(bytes), cutIndex, quant, opts.compilerHash);
       try {
         return { program: decodePrebuilt(text, key), detail: `${name}, key checked (model file SHA-256, options, calibration images, compiler source)` };

@@ -85,9 +85,10 @@ export interface PipelineEnv {
    * A program compiled ahead of time for (model, cut, quantiser options) (src/pipeline/prebuilt.ts): the page fetches
    * the prebuilt file and checks its key; `{ program: null, detail }` says why there is none (other options, missing
    * file, stale key), and the quantiser then runs here. Absent: always compiled here. Asked at the start of the
-   * preparation, in parallel with load-model.
+   * preparation, in parallel with load-model; `modelBytes` is load-model's ONNX file (the key's SHA-256 is taken from
+   * the bytes the pipeline uses, and the file is not fetched a second time).
    */
-  prebuiltProgram?(model: ModelEntry, cutIndex: number, quant: Partial<QuantOptions>, signal?: AbortSignal): Promise<PrebuiltLookup>;
+  prebuiltProgram?(model: ModelEntry, cutIndex: number, quant: Partial<QuantOptions>, modelBytes: Promise<Uint8Array>, signal?: AbortSignal): Promise<PrebuiltLookup>;
   /**
    * The modelled paper platform of the result table (the FPGA's default clock and the host link's transfer time),
    * injected by the caller so the pipeline does not import the cost model (`paperPlatformModel()` of
@@ -264,7 +265,7 @@ export class HybridPipeline {
     if (!model.float) throw new StageError('load-model', new Error(`model '${model.id}' is an int8 reference model; the hybrid system needs a float model`));
     // A prebuilt program (page: a file fetched and its key checked) is looked up while the model loads.
     const prebuiltP: Promise<PrebuiltLookup> = env.prebuiltProgram
-      ? env.prebuiltProgram(model, config.cut ?? 0, config.quant ?? {}, signal).catch((e: Error) => {
+      ? env.prebuiltProgram(model, config.cut ?? 0, config.quant ?? {}, this.loadModel(model, signal).then((m) => m.bytes), signal).catch((e: Error) => {
         if (e?.name === 'AbortError') throw e;
         return { program: null, detail: `the prebuilt program could not be read (${e.message})` };
       })

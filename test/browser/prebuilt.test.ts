@@ -9,7 +9,7 @@ import { workerCompiler } from '../../www/compile-worker';
 import { browserPipelineEnv } from '../../www/platform';
 import { getModel } from '../../src/models/registry';
 import { loadGraph, splitAt } from '../../src/graph/index';
-import { PREBUILT_DEFAULTS, PREBUILT_DIR, encodePrebuilt, prebuiltFileName, type PrebuiltKey } from '../../src/pipeline/prebuilt';
+import { PREBUILT_DEFAULTS, PREBUILT_DIR, encodePrebuilt, headCompileOptions, prebuiltFileName, type PrebuiltKey } from '../../src/pipeline/prebuilt';
 import type { Ort } from '../../src/pipeline/tail';
 import { ok, equal } from './util/assert';
 import { fetchBytes } from './util/fetch';
@@ -33,8 +33,8 @@ describe('prebuilt head programs (page)', () => {
       const bytes = await fetchBytes(`/models/${model.file.path}`);
       const { head } = splitAt(loadGraph(bytes, model.file.path), d.cutIndex);
       const frames = await compiler.frames(new URL('/models/', location.href).href, model.preprocessing);
-      // the options exactly as src/pipeline/pipeline.ts builds them
-      const { program } = await compiler.compile(head, { ...d.quant, preprocessing: model.preprocessing, modelId: model.id, cutIndex: d.cutIndex, report: false, calibrationFrames: frames });
+      // the options as src/pipeline/pipeline.ts builds them
+      const { program } = await compiler.compile(head, headCompileOptions(model, d.cutIndex, d.quant, frames));
       ok(program.layers.length > 0, `${d.modelId}: a program`);
       equal(encodePrebuilt(key, program), text, `${d.modelId}: the prebuilt file's bytes are the worker compiler's`);
     }
@@ -47,13 +47,14 @@ describe('prebuilt head programs (page)', () => {
     const model = getModel(d.modelId);
     const envOf = (hash: string) => browserPipelineEnv({ ort: {} as Ort, tailEp: 'wasm', modelsBase: '/models/', compileWorkerUrl: null, transferWorkerUrl: null, compilerHash: hash });
     const good = envOf(compilerHash);
-    const hit = await good.prebuiltProgram!(model, d.cutIndex, d.quant);
+    const bytes = fetchBytes(`/models/${model.file.path}`);
+    const hit = await good.prebuiltProgram!(model, d.cutIndex, d.quant, bytes);
     ok(hit.program !== null, `matching key: a program (${hit.detail})`);
     ok(/key checked/.test(hit.detail), hit.detail);
-    const stale = await envOf('0'.repeat(64)).prebuiltProgram!(model, d.cutIndex, d.quant);
+    const stale = await envOf('0'.repeat(64)).prebuiltProgram!(model, d.cutIndex, d.quant, bytes);
     equal(stale.program, null, 'a stale compiler hash gives no program');
     ok(/rejected: stale key: compilerHash differs/.test(stale.detail), stale.detail);
-    const other = await good.prebuiltProgram!(model, 1, d.quant);
+    const other = await good.prebuiltProgram!(model, 1, d.quant, bytes);
     equal(other.program, null, 'cut 1 is not prebuilt');
     ok(/no prebuilt program/.test(other.detail), other.detail);
   });
