@@ -48,12 +48,15 @@ if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-dhm', 'index.ts'))) {
 // 2. esbuild bundles
 const ortExternal = ['onnxruntime-web', 'onnxruntime-web/*'];
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', logLevel: quiet ? 'error' : 'warning' };
+// the page's and its workers' code is minified (source maps kept): at a cold start on a 2-core machine their parse and
+// compile compete with onnxruntime-web's start for the same cores (bench/coldstart.mjs)
+const page = { ...common, platform: 'browser', minify: true };
 const workerEntries = existsSync(join(root, 'workers'))
   ? readdirSync(join(root, 'workers')).filter((f) => f.endsWith('.worker.ts')).map((f) => join(root, 'workers', f))
   : [];
 // the compiler's source hash: the page accepts only prebuilt head programs compiled from this source (cli/prebuilt.ts)
 // main.js is the page's small first module; the rest (www/app.ts) is a chunk it imports once the first downloads have started
-await build({ ...common, platform: 'browser', entryPoints: [join(root, 'www', 'main.ts')], outdir: dist, splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ortExternal, define: { __COMPILER_HASH__: JSON.stringify(compilerSourceHash(root)) } });
+await build({ ...page, entryPoints: [join(root, 'www', 'main.ts')], outdir: dist, splitting: true, chunkNames: 'chunks/[name]-[hash]', external: ortExternal, define: { __COMPILER_HASH__: JSON.stringify(compilerSourceHash(root)) } });
 // main.js's static imports (the shared chunk) are preloaded by index.html, so they download with main.js rather than after it
 const mainJs = readFileSync(join(dist, 'main.js'), 'utf8');
 const preloads = [...mainJs.matchAll(/from\s*"\.\/(chunks\/[^"]+\.js)"/g)].map((m) => m[1]);
@@ -62,7 +65,7 @@ const html = readFileSync(join(root, 'www', 'index.html'), 'utf8');
 if (!html.includes(mainTag)) throw new Error(`build: www/index.html has no ${mainTag}`);
 const builtHtml = html.replace(mainTag, [...preloads.map((c) => `<link rel="modulepreload" href="${c}">`), mainTag].join('\n  '));
 if (workerEntries.length) {
-  await build({ ...common, platform: 'browser', entryPoints: workerEntries, outdir: join(dist, 'workers'), entryNames: '[name]', external: ortExternal });
+  await build({ ...page, entryPoints: workerEntries, outdir: join(dist, 'workers'), entryNames: '[name]', external: ortExternal });
 }
 await build({ ...common, platform: 'node', entryPoints: [join(root, 'cli', 'entry.ts')], outfile: join(dist, 'cli.mjs'), packages: 'external' });
 

@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROME_PATH, CHROMIUM_ARGS, ROOT, opt } from './chromium-setup.mjs';
+import { settle } from './cpu-idle.mjs';
 
 const NETWORK = opt('network', 'squeezenet1.1');
 const EP = opt('ep', 'wasm');
@@ -32,6 +33,7 @@ async function traced(which, fn) {
   const browser = await puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] });
   try {
     const page = await browser.newPage();
+    await settle(); // as bench/coldstart.mjs: after the fresh browser's own start-up work
     const path = join(OUT, `trace-${which}-${NETWORK}-${EP}.json`);
     await page.tracing.start({ path, categories: CATEGORIES });
     const firstMs = await fn(page);

@@ -32,6 +32,30 @@ export async function freeCores(ms = 1000) {
 }
 
 /**
+ * Wait until the machine is quiet: `windows` consecutive windows of `windowMs` (default 2 of 100 ms) with at least
+ * `minIdle` cores idle (default: all but 0.2), at most `maxMs` (default 5000). Returns { waitedMs, idleCores } — the
+ * idle cores of the last window — or null where /proc/stat is missing. Used after a fresh Chromium starts: it renders
+ * its own WebUI (the omnibox popup) for ≈0.5 s on this machine kind, work a visitor's long-open browser has done.
+ */
+export async function settle({ windowMs = 100, windows = 2, minIdle = os.cpus().length - 0.2, maxMs = 5000 } = {}) {
+  const t0 = Date.now();
+  let quiet = 0;
+  let idle = null;
+  try {
+    while (Date.now() - t0 < maxMs) {
+      const a = readFileSync('/proc/stat', 'utf8');
+      await new Promise((r) => setTimeout(r, windowMs));
+      idle = idleCores(a, readFileSync('/proc/stat', 'utf8'), os.cpus().length);
+      quiet = idle !== null && idle >= minIdle ? quiet + 1 : 0;
+      if (quiet >= windows) break;
+    }
+  } catch {
+    return null;
+  }
+  return { waitedMs: Date.now() - t0, idleCores: idle };
+}
+
+/**
  * The CPU this benchmark ran on: model name, core count and the caches of cpu0 (Linux sysfs: level, type, size in
  * KiB, how many CPUs share it) — printed and stored next to every figure, since the emulator's speed depends on them.
  */

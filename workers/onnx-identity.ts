@@ -1,7 +1,7 @@
 /**
  * The smallest ONNX model onnxruntime-web accepts — one Identity node on a float32 [1] tensor (IR 8, opset 13),
- * hand-encoded protobuf (field numbers of onnx.proto) — used to start ORT's runtime (fetch, compile and instantiate its
- * .wasm) before the first real session is needed (workers/ort.worker.ts).
+ * hand-encoded protobuf (field numbers of onnx.proto) — a session that costs nothing beyond ORT's runtime
+ * (test/browser/pipeline.test.ts).
  */
 
 function varint(n: number): number[] {

@@ -1,27 +1,24 @@
 /**
- * The two onnxruntime-web builds, one per tail EP (the page loads one per visit, in its ORT worker: www/ort-worker.ts):
- * - 'webgpu': `ort.webgpu.bundle.min.mjs` (WebGPU EP + wasm; its .wasm is the 27 MB asyncify build);
- * - 'wasm':   `ort.wasm.bundle.min.mjs` (wasm EP only; 14 MB .wasm, faster to start and per run — measured in
- *             shared/notes/browser-recipes.md).
- * `loadOrt` imports a build on the calling thread, as a plain onnxruntime-web page does (the cold-start benchmark's bare
- * page), with ORT's own proxy option for wasm (ORT 1.30's proxy does not support the WebGPU EP).
+ * onnxruntime-web on the calling thread, as a plain onnxruntime-web page loads it (the cold-start benchmark's bare page;
+ * the demo page runs ORT in its worker: www/ort-worker.ts). The two builds, one per tail EP, are src/ort/builds.ts's
+ * ORT_FILES; the page loads one per visit. `loadOrt` uses ORT's own proxy option for wasm (ORT 1.30's proxy does not
+ * support the WebGPU EP).
  */
 import type { Ort, TailEp } from '../src/pipeline/tail';
+import { ORT_FILES, defaultOrtThreads as defaultThreadsFor } from '../src/ort/builds';
 
-/** File names of the two ORT builds and their .wasm, as build.mjs copies them into dist/ort/. */
-export const ORT_FILES: Readonly<Record<TailEp, { readonly module: string; readonly wasm: string }>> = {
-  webgpu: { module: 'ort.webgpu.bundle.min.mjs', wasm: 'ort-wasm-simd-threaded.asyncify.wasm' },
-  wasm: { module: 'ort.wasm.bundle.min.mjs', wasm: 'ort-wasm-simd-threaded.wasm' },
-};
+export { ORT_FILES };
+
+/** onnxruntime-web's default wasm threads in this page or worker (src/ort/builds.ts's defaultOrtThreads). */
+export function defaultOrtThreads(): number {
+  return defaultThreadsFor(globalThis.crossOriginIsolated === true, navigator.hardwareConcurrency);
+}
 
 /** Options of {@link loadOrt}. */
 export interface OrtLoadOptions {
   /** URL of the folder holding the ORT files (default `ort/` relative to the page; tests use node_modules). */
   readonly base?: string;
-  /**
-   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
-   * the other cores are left to the emulator and compile workers).
-   */
+  /** wasm threads (default {@link defaultOrtThreads}). */
   readonly threads?: number;
   /** Run ORT in its proxy worker (wasm EP only; default true for 'wasm'). */
   readonly proxy?: boolean;
@@ -46,7 +43,7 @@ export async function loadOrt(ep: TailEp, opts: OrtLoadOptions = {}): Promise<Or
   }
   ort.env.wasm.wasmPaths = { wasm: new URL(ORT_FILES[ep].wasm, base).href };
   if (opts.wasmBinary) ort.env.wasm.wasmBinary = opts.wasmBinary;
-  ort.env.wasm.numThreads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
+  ort.env.wasm.numThreads = opts.threads ?? defaultOrtThreads();
   ort.env.wasm.proxy = ep === 'wasm' && (opts.proxy ?? true);
   // src/pipeline/tail.ts raises the level to verbose while each session is created, for the placement log.
   ort.env.logLevel = 'warning';

@@ -9,11 +9,38 @@ import { transfer, wrap, type Remote } from 'comlink';
 import type { InferenceSession } from 'onnxruntime-web';
 import type { OrtWorkerApi, PlainTensor } from '../workers/ort.worker';
 import type { Ort, TailEp } from '../src/pipeline/tail';
-import { ORT_FILES } from './ort-loader';
+import { ORT_FILES, defaultOrtThreads } from './ort-loader';
 
 /** A failure of the ORT worker itself (it could not start or crashed). */
 export class OrtWorkerError extends Error {
   override name = 'OrtWorkerError';
+}
+
+/**
+ * The worker the page's HTML (www/index.html) started before any module loaded: `ep` when it was started with
+ * `?ep=` (its ORT build then starting at once with the default threads; workers/ort.worker.ts), null when it only
+ * loaded; `error` set if it failed before anyone listened.
+ */
+export interface EarlyOrtWorker {
+  readonly worker: Worker;
+  readonly ep: TailEp | null;
+  error?: string;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __hybridDhmOrtWorker: EarlyOrtWorker | undefined;
+}
+
+/** The HTML's early worker if it fits `ep` and `threads` with the default URLs (taken once), else null (a misfit is ended). */
+function takeEarlyWorker(ep: TailEp, threads: number, opts: OrtWorkerOptions): EarlyOrtWorker | null {
+  const early = globalThis.__hybridDhmOrtWorker;
+  if (!early) return null;
+  globalThis.__hybridDhmOrtWorker = undefined;
+  const fits = opts.workerUrl === undefined && opts.base === undefined && opts.wasmBinary === undefined
+    && (early.ep === null || (early.ep === ep && threads === defaultOrtThreads()));
+  if (!fits) early.worker.terminate();
+  return fits ? early : null;
 }
 
 /** Options of {@link ortInWorker}. */
@@ -22,10 +49,7 @@ export interface OrtWorkerOptions {
   readonly workerUrl?: string;
   /** URL of the folder holding the ORT files (default `ort/` relative to the page). */
   readonly base?: string;
-  /**
-   * wasm threads (default, as onnxruntime-web's own: half the cores, at most 4, when cross-origin isolated, else 1 —
-   * the other cores are left to the emulator and compile workers).
-   */
+  /** wasm threads (default {@link defaultOrtThreads}). */
   readonly threads?: number;
   /** The .wasm's bytes (the page prefetches them with progress); the worker starts ORT once they are there. Absent: ORT fetches it. */
   readonly wasmBinary?: Promise<Uint8Array | null>;
@@ -37,19 +61,23 @@ class PlainTensorFacade {
 }
 
 /**
- * Start the worker (ORT is initialised in it once `wasmBinary` resolves, at once when absent) and return the facade;
- * `ready` resolves when ORT's runtime is started in the worker (rejects if it could not be).
+ * Start the worker — or take the one the page's HTML started (`__hybridDhmOrtWorker`) when it fits — (ORT is
+ * initialised in it once `wasmBinary` resolves, at once when absent) and return the facade; `ready` resolves when ORT's
+ * runtime is started in the worker (rejects if it could not be).
  */
 export function ortInWorker(ep: TailEp, opts: OrtWorkerOptions = {}): Ort & { readonly ready: Promise<unknown> } {
-  const worker = new Worker(new URL(opts.workerUrl ?? 'workers/ort.worker.js', location.href), { type: 'module', name: `onnxruntime-web (${ep})` });
+  const threads = opts.threads ?? defaultOrtThreads();
+  const early = takeEarlyWorker(ep, threads, opts);
+  const worker = early?.worker ?? new Worker(new URL(opts.workerUrl ?? 'workers/ort.worker.js', location.href), { type: 'module', name: `onnxruntime-web (${ep})` });
   const api: Remote<OrtWorkerApi> = wrap<OrtWorkerApi>(worker);
+  const failed = (message: string): OrtWorkerError => new OrtWorkerError(`the onnxruntime-web worker failed: ${message || 'it could not be loaded'}`);
   const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => reject(new OrtWorkerError(`the onnxruntime-web worker failed: ${e.message || 'it could not be loaded'}`)));
+    if (early?.error !== undefined) reject(failed(early.error));
+    worker.addEventListener('error', (e) => reject(failed(e.message)));
   });
   crashed.catch(() => undefined);
   const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, crashed]);
   const base = new URL(opts.base ?? 'ort/', location.href);
-  const threads = opts.threads ?? (globalThis.crossOriginIsolated ? Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2)) : 1);
   const ready = Promise.resolve(opts.wasmBinary).then((bytes) => guard(api.init(
     new URL(ORT_FILES[ep].module, base).href, new URL(ORT_FILES[ep].wasm, base).href, threads, ep, bytes ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : undefined)));
   ready.catch(() => undefined);

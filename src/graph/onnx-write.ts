@@ -10,7 +10,7 @@ export function encodeTensor(t: Tensor, name = t.name): import('onnx-proto').onn
     name,
     dataType: DTYPE_CODES[t.dtype],
     dims: [...t.dims],
-    rawData: new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)),
+    rawData: new Uint8Array(d.buffer, d.byteOffset, d.byteLength), // a view: the encoder copies it into the output
   };
 }
 

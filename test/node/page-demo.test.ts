@@ -37,6 +37,11 @@ async function waitEstimate(page: Page, prefix: string, timeout = 120_000): Prom
 }
 
 /** Wait until #status leaves 'running' (done / error / cancelled); returns the state. */
+/** Paths (with query) of the page's onnxruntime-web workers. */
+async function ortWorkerUrls(page: Page): Promise<string[]> {
+  return page.workers().map((w) => new URL(w.url())).filter((u) => u.pathname.endsWith('/ort.worker.js')).map((u) => u.pathname + u.search);
+}
+
 async function waitRun(page: Page, timeout: number): Promise<string> {
   await page.waitForFunction(() => {
     const s = ((globalThis as Dom).document.querySelector('#status') as unknown as Data | null)?.dataset.state;
@@ -78,6 +83,11 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       const tabbable = await page.$$eval('#controls input, #controls select, #controls button', (els) => els.filter((e) => (e as Dom).tabIndex >= 0 && !(e as Dom).disabled).map((e) => e.id || (e as Dom).name));
       for (const id of ['network', 'sample', 'upload', 'cut', 'bits', 'clock', 'tail-ep', 'run-btn']) assert.ok(tabbable.includes(id), `${id} is tabbable`);
       assert.equal(await attr(page, '#tail-reason', 'ep'), 'wasm', 'automatic choice on the SwiftShader adapter: wasm');
+    });
+
+    await t.test('onnxruntime-web runs in one worker, the one the page\'s HTML started before any module (automatic choice: started without an EP)', async () => {
+      assert.deepEqual(await ortWorkerUrls(page), ['/workers/ort.worker.js'], 'one ORT worker, started by the HTML without ?ep= (the EP was not known yet)');
+      assert.equal(await page.evaluate(() => (globalThis as Dom).__hybridDhmOrtWorker), undefined, 'www/ort-worker.ts took the HTML\'s worker over');
     });
 
     await t.test('moving the cut slider with the keyboard updates the estimates before any run', async () => {
@@ -297,6 +307,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       await waitEstimate(page, 'squeezenet1.1/0/8/76/');
       assert.equal(await attr(page, '#tail-reason', 'ep'), 'webgpu');
       assert.equal(await attr(page, '#tail-reason', 'source'), 'url');
+      assert.deepEqual(await ortWorkerUrls(page), ['/workers/ort.worker.js?ep=webgpu'], 'one ORT worker: the HTML\'s, which started the WebGPU build at once');
       await page.select('#sample', 'parrot');
       await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === 'parrot.jpg', { timeout: 60_000 });
       await page.click('#run-btn');

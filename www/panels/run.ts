@@ -122,9 +122,9 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
     let step = 'backend';
     try {
       const backend = d.backends.get(kind);
-      step = 'onnxruntime-web runtime';
-      status.set('Loading the onnxruntime-web runtime…', 'running');
-      await d.ortReady;
+      // Not waiting for onnxruntime-web's runtime here: the head and the transfer run while it starts (the pipeline's
+      // tail session waits for it; a runtime that could not start fails that stage, named).
+      status.set(`Running ${getModel(config.modelId).network} on ${img.name}…`, 'running');
       step = 'pipeline';
       bar.removeAttribute('value'); // indeterminate while the pipeline runs
       const network = getModel(config.modelId).network;
