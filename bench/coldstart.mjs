@@ -35,7 +35,7 @@ const ROUNDS = Number(opt('rounds', '3'));
 const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter((e) => e && e !== 'none');
 const LIVE_SECONDS = Number(opt('live-seconds', '20'));
 const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
-// Navigate only once the fresh browser's own start-up work is done (`--settle 0`: at once, as before 2026-12-01 08:30 UTC).
+// Navigate only once the fresh browser's own start-up work is done (`--settle 0`: at once, as the runs before this option).
 const SETTLE = opt('settle', '1') !== '0';
 const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
 

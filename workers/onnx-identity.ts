@@ -22,6 +22,6 @@ export function identityModel(): Uint8Array {
   const tensorType = field(1, [...int(1, 1), ...field(2, field(1, int(1, 1)))]); // TypeProto{tensor_type{elem_type FLOAT, shape{dim{dim_value 1}}}}
   const valueInfo = (name: string): number[] => [...str(1, name), ...field(2, tensorType)];
   const node = [...str(1, 'x'), ...str(2, 'y'), ...str(3, 'id'), ...str(4, 'Identity')];
-  const graph = [...field(1, node), ...str(2, 'warm-up'), ...field(11, valueInfo('x')), ...field(12, valueInfo('y'))];
+  const graph = [...field(1, node), ...str(2, 'identity'), ...field(11, valueInfo('x')), ...field(12, valueInfo('y'))];
   return new Uint8Array([...int(1, 8), ...field(8, [...str(1, ''), ...int(2, 13)]), ...field(7, graph)]);
 }

@@ -94,7 +94,7 @@ export interface RunDeps {
   readonly backends: Backends;
   readonly pipeline: HybridPipeline;
   readonly longTasks: LongTaskMonitor;
-  /** Resolves when onnxruntime-web's runtime is loaded (its .wasm prefetched). */
+  /** Resolves when onnxruntime-web's runtime is started in its worker (live mode waits for it; a Run does not). */
   readonly ortReady: Promise<unknown>;
 }
 
@@ -124,10 +124,10 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
       const backend = d.backends.get(kind);
       // Not waiting for onnxruntime-web's runtime here: the head and the transfer run while it starts (the pipeline's
       // tail session waits for it; a runtime that could not start fails that stage, named).
-      status.set(`Running ${getModel(config.modelId).network} on ${img.name}…`, 'running');
+      const network = getModel(config.modelId).network;
+      status.set(`Running ${network} on ${img.name}…`, 'running');
       step = 'pipeline';
       bar.removeAttribute('value'); // indeterminate while the pipeline runs
-      const network = getModel(config.modelId).network;
       const ep = d.pipeline.epOf(config);
       const onStage = (stage: StageName): void => {
         performance.mark(`run:${stage}`); // the stage's start on the page's clock (bench/coldstart.mjs reads them)
