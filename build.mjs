@@ -45,6 +45,17 @@ if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-dhm', 'index.ts'))) {
   }
 }
 
+// the pixel kernels of the page's transfer worker (src/pipeline/pixels-wasm.ts): release build only
+if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-pixels', 'index.ts'))) {
+  const asc = (await import('assemblyscript/asc')).default;
+  const { error, stderr } = await asc.main([join(root, 'wasm-pixels', 'index.ts'), '--config', join(root, 'wasm-pixels', 'asconfig.json'), '--target', 'release', '--outFile', join(dist, 'pixels.wasm')]);
+  if (error) {
+    console.error(stderr.toString());
+    console.error(`build: AssemblyScript (wasm-pixels) failed: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 // 2. esbuild bundles
 const ortExternal = ['onnxruntime-web', 'onnxruntime-web/*'];
 const common = { bundle: true, format: 'esm', sourcemap: true, target: 'es2022', logLevel: quiet ? 'error' : 'warning' };

@@ -1,24 +1,41 @@
 /**
  * Module worker running the pipeline's per-image pixel work off the page's main thread, exposed with comlink: the run's
  * image preprocessing (`toFrame`) and the transfer stage (`linkTransfer` of src/pipeline/transfer.ts: pack the head's
- * feature map into the link's wire format, unpack it, dequantise to float32). Inputs arrive as copies (transferred
- * where the page made the copy); results go back transferred.
+ * feature map into the link's wire format, unpack it, dequantise to float32). Both run on the Wasm kernels of
+ * dist/pixels.wasm (src/pipeline/pixels-wasm.ts: the same bytes and floats as the TypeScript functions, compiled from
+ * the first call on); the module is fetched and compiled as the worker starts. A missing or broken module fails the
+ * call with an error naming the file (no silent fallback). Inputs arrive as copies (transferred where the page made the
+ * copy); results go back transferred.
  */
 import { expose, transfer } from 'comlink';
-import { linkTransfer, type TailInput } from '../src/pipeline/transfer';
+import { createPixelKernels, type PixelKernels } from '../src/pipeline/pixels-wasm';
+import type { TailInput } from '../src/pipeline/transfer';
 import type { FixedFormat } from '../src/dhm/program';
-import { toFrame, type RgbaImage, type RgbFrame } from '../src/image/preprocess';
+import type { RgbaImage, RgbFrame } from '../src/image/preprocess';
 import type { Preprocessing } from '../src/models/registry';
+
+/** dist/pixels.wasm: `../pixels.wasm` from dist/workers/ (as build.mjs lays it out). */
+const wasmUrl = new URL(/\/workers\/[^/]*$/.test(self.location.pathname) ? '../pixels.wasm' : './pixels.wasm', self.location.href);
+const kernels: Promise<PixelKernels> = (async () => {
+  const res = await fetch(wasmUrl);
+  if (!res.ok) throw new Error(`transfer worker: fetching ${wasmUrl.href} failed: HTTP ${res.status} (\`npm run build\` builds it)`);
+  try {
+    return await createPixelKernels(await res.arrayBuffer());
+  } catch (e) {
+    throw new Error(`transfer worker: ${wasmUrl.href}: ${(e as Error).message}`);
+  }
+})();
+kernels.catch(() => undefined); // reported by the first call
 
 const api = {
   /** The transfer stage for `output` (NCHW codes in `format`, shape [C, H, W]). */
-  transfer(output: Int32Array, shape: [number, number, number], format: FixedFormat): TailInput {
-    const r = linkTransfer(output, shape, format);
+  async transfer(output: Int32Array, shape: [number, number, number], format: FixedFormat): Promise<TailInput> {
+    const r = (await kernels).linkTransfer(output, shape, format);
     return transfer(r, [r.data.buffer as ArrayBuffer]);
   },
   /** The run's image preprocessing (`toFrame` of src/image/preprocess.ts: resize, crop, 8-bit RGB HWC). */
-  frame(image: RgbaImage, preprocessing: Preprocessing): RgbFrame {
-    const f = toFrame(image, preprocessing);
+  async frame(image: RgbaImage, preprocessing: Preprocessing): Promise<RgbFrame> {
+    const f = (await kernels).toFrame(image, preprocessing);
     return transfer(f, [f.data.buffer as ArrayBuffer]);
   },
 };

@@ -90,11 +90,20 @@ function roundHalfEven(v: number): number {
   return v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v);
 }
 
+/** Where `toFrame` resizes and crops an image: resized size rw×rh (pixels), crop size, crop origin (top, left). */
+export interface FrameGeometry {
+  readonly rw: number;
+  readonly rh: number;
+  readonly crop: number;
+  readonly top: number;
+  readonly left: number;
+}
+
 /**
- * Resize the shorter side to the recipe's size, centre-crop to a square, round to 8 bits: the RGB frame (HWC).
- * Alpha is ignored (composited on nothing). Deterministic across platforms (plain float64 arithmetic).
+ * The geometry of `toFrame` for an image and recipe (shared with the Wasm kernels of src/pipeline/pixels-wasm.ts).
+ * Throws an ImageError for an image without pixels, a buffer of the wrong length, or one too small after the resize.
  */
-export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
+export function frameGeometry(img: RgbaImage, p: Preprocessing): FrameGeometry {
   const { width: w, height: h } = img;
   if (!(w > 0 && h > 0)) throw new ImageError(`image has no pixels (${w}x${h})`);
   if (img.data.length !== w * h * 4) throw new ImageError(`RGBA buffer has ${img.data.length} bytes, expected ${w * h * 4} for ${w}x${h}`);
@@ -103,6 +112,17 @@ export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
   const rw = w <= h ? resize : Math.floor((resize * w) / h);
   const rh = w <= h ? Math.floor((resize * h) / w) : resize;
   if (rw < crop || rh < crop) throw new ImageError(`image ${w}x${h} too small after resize (${rw}x${rh} < ${crop})`);
+  // torchvision CenterCrop: int(round((size − crop) / 2)) with Python's round (ties to even).
+  return { rw, rh, crop, top: roundHalfEven((rh - crop) / 2), left: roundHalfEven((rw - crop) / 2) };
+}
+
+/**
+ * Resize the shorter side to the recipe's size, centre-crop to a square, round to 8 bits: the RGB frame (HWC).
+ * Alpha is ignored (composited on nothing). Deterministic across platforms (plain float64 arithmetic).
+ */
+export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
+  const { width: w, height: h } = img;
+  const { rw, rh, crop, top, left } = frameGeometry(img, p);
   const rgb = new Float32Array(w * h * 3);
   for (let i = 0; i < w * h; i++) {
     rgb[i * 3] = img.data[i * 4]!;
@@ -111,9 +131,6 @@ export function toFrame(img: RgbaImage, p: Preprocessing): RgbFrame {
   }
   const horiz = resampleAxis(rgb, w, rw, h, 3, false, w); // h × rw
   const both = resampleAxis(horiz, h, rh, rw, 3, true, rw); // rh × rw
-  // torchvision CenterCrop: int(round((size − crop) / 2)) with Python's round (ties to even).
-  const top = roundHalfEven((rh - crop) / 2);
-  const left = roundHalfEven((rw - crop) / 2);
   const data = new Uint8Array(crop * crop * 3);
   for (let y = 0; y < crop; y++) {
     for (let x = 0; x < crop; x++) {

@@ -8,7 +8,7 @@ import { toFrame } from '../../src/image/preprocess';
 import type { HeadBackend } from '../../src/backend/head-backend';
 import { referenceBackend } from '../../src/pipeline/backends';
 import type { HybridPipeline } from '../../src/pipeline/pipeline';
-import type { StageName } from '../../src/pipeline/stages';
+import { STAGES, type StageName } from '../../src/pipeline/stages';
 import type { SerialBoardBackend } from '../../src/board/serial-backend';
 import type { TailEp } from '../../src/pipeline/tail';
 import { BOARD_BAUD, connectRealBoard, crossCheckWith, emulatorBackend, simulatedBoardBackend, type PageBackendKind } from '../backends';
@@ -127,12 +127,17 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
       const network = getModel(config.modelId).network;
       status.set(`Running ${network} on ${img.name}…`, 'running');
       step = 'pipeline';
-      bar.removeAttribute('value'); // indeterminate while the pipeline runs
+      // Determinate (stages started / all stages): an indeterminate bar animates every frame, repainting the page
+      // and keeping the compositor busy on the CPU that the first result needs.
+      bar.max = STAGES.length;
+      bar.value = 0;
       const ep = d.pipeline.epOf(config);
       const onStage = (stage: StageName): void => {
         performance.mark(`run:${stage}`); // the stage's start on the page's clock (bench/coldstart.mjs reads them)
         status.set(`Running ${network} on ${img.name}: ${STAGE_TEXT[stage](backend.description, ep)}…`, 'running');
         status.stage(stage);
+        bar.max = STAGES.length; // (a download's progress may have set it meanwhile)
+        bar.value = STAGES.indexOf(stage);
       };
       // First result first: the hybrid result is shown before the baseline runs.
       performance.mark('run:start');
@@ -140,7 +145,7 @@ export function createRunPanel(d: RunDeps): () => Promise<void> {
       const prepared = await d.pipeline.prepare(config);
       state.lastRun = { key: `${config.modelId}/${config.cut}/${bits}`, prepared, bits };
       const totalMs = performance.now() - tStart;
-      bar.value = 1;
+      bar.value = bar.max;
       await d.result.showBaseline(result, prepared, bits);
       await prepared.quantReport().catch(() => undefined); // shown (or its error) by the result panel
       state.runCount++;

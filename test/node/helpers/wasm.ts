@@ -1,13 +1,16 @@
-/** The emulator .wasm the Node tests load: $DHM_WASM, else an up-to-date dist build, else a fresh asc build in a temp folder. */
+/**
+ * The .wasm modules the Node tests load — the emulator (wasm-dhm/: $DHM_WASM, else an up-to-date dist build, else a fresh
+ * asc build in a temp folder) and the page's pixel kernels (wasm-pixels/: an up-to-date dist/pixels.wasm, else a fresh build).
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
 
-function distWasm(target: 'release' | 'debug'): { dist: string; fresh: boolean } {
-  const dist = join(ROOT, 'dist', target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
-  const srcDir = join(ROOT, 'wasm-dhm');
+function distWasm(target: 'release' | 'debug', file = target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm', sources = 'wasm-dhm'): { dist: string; fresh: boolean } {
+  const dist = join(ROOT, 'dist', file);
+  const srcDir = join(ROOT, sources);
   const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
   return { dist, fresh: existsSync(dist) && statSync(dist).mtimeMs >= newest };
 }
@@ -29,5 +32,14 @@ export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): strin
   if (fresh) return dist;
   const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
+  return out;
+}
+
+/** Path of dist/pixels.wasm when it matches the wasm-pixels/ sources, else of a fresh asc build of them in a temp folder. */
+export function pixelsWasmPath(): string {
+  const { dist, fresh } = distWasm('release', 'pixels.wasm', 'wasm-pixels');
+  if (fresh) return dist;
+  const out = join(mkdtempSync(join(tmpdir(), 'dhm-pixels-')), 'pixels.wasm');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-pixels/index.ts', '--config', 'wasm-pixels/asconfig.json', '--target', 'release', '-o', out], { cwd: ROOT, stdio: 'pipe' });
   return out;
 }
