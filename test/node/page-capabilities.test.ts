@@ -53,5 +53,14 @@ test('served page reports capabilities, the tail EP choice and its overrides, me
     assert.deepEqual(errors, []);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'capabilities.png') });
+    // a WebGPU adapter request that never answers (a stuck GPU process): the page reports it and chooses wasm, no hang
+    await page.evaluateOnNewDocument(() => {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter: () => Promise<unknown> } }).gpu;
+      if (gpu) gpu.requestAdapter = () => new Promise(() => undefined);
+    });
+    await page.goto(server.url);
+    await page.waitForSelector('#cap-list dd[data-cap="Tail EP"]', { timeout: 40_000 });
+    assert.match(await page.$eval('#cap-list dd[data-cap="WebGPU"]', (e) => e.textContent ?? ''), /requestAdapter failed: no answer within 10 s/);
+    assert.match(await page.$eval('#cap-list dd[data-cap="Tail EP"]', (e) => e.textContent ?? ''), /^wasm \(CPU\) — automatic/);
   });
 });
