@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Build everything into dist/:
- *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info)
+ *   1. wasm-dhm/ (AssemblyScript, SIMD) → dist/dhm.wasm (release, -O3) and dist/dhm.debug.wasm (assertions, debug info);
+ *      wasm-pixels/ → dist/pixels.wasm (release)
  *   2. esbuild: www/main.ts → dist/main.js (the page's small first module) + dist/chunks/ (www/app.ts and shared code,
  *      split off; the compiler's source hash written in as __COMPILER_HASH__; dist/index.html preloads main.js's chunks); workers/*.worker.ts →
  *      dist/workers/*.worker.js; cli/entry.ts → dist/cli.mjs
@@ -28,30 +29,24 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'workers'), { recursive: true });
 mkdirSync(join(dist, 'ort'), { recursive: true });
 
-// 1. AssemblyScript
-if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-dhm', 'index.ts'))) {
+// 1. AssemblyScript: the emulator (release + debug, with .wat) and the page's pixel kernels (src/pipeline/pixels-wasm.ts,
+// the transfer worker's; release only)
+const ascBuilds = [
+  { sources: 'wasm-dhm', target: 'release', out: 'dhm.wasm', wat: true },
+  { sources: 'wasm-dhm', target: 'debug', out: 'dhm.debug.wasm', wat: true },
+  { sources: 'wasm-pixels', target: 'release', out: 'pixels.wasm', wat: false },
+];
+for (const b of ascBuilds) {
+  if (args.has('--no-wasm') || !existsSync(join(root, b.sources, 'index.ts'))) continue;
   const asc = (await import('assemblyscript/asc')).default;
-  for (const target of ['release', 'debug']) {
-    const out = join(dist, target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
-    const { error, stderr } = await asc.main([
-      join(root, 'wasm-dhm', 'index.ts'), '--config', join(root, 'wasm-dhm', 'asconfig.json'), '--target', target,
-      '--outFile', out, '--textFile', out.replace(/\.wasm$/, '.wat'),
-    ]);
-    if (error) {
-      console.error(stderr.toString());
-      console.error(`build: AssemblyScript (${target}) failed: ${error.message}`);
-      process.exit(1);
-    }
-  }
-}
-
-// the pixel kernels of the page's transfer worker (src/pipeline/pixels-wasm.ts): release build only
-if (!args.has('--no-wasm') && existsSync(join(root, 'wasm-pixels', 'index.ts'))) {
-  const asc = (await import('assemblyscript/asc')).default;
-  const { error, stderr } = await asc.main([join(root, 'wasm-pixels', 'index.ts'), '--config', join(root, 'wasm-pixels', 'asconfig.json'), '--target', 'release', '--outFile', join(dist, 'pixels.wasm')]);
+  const out = join(dist, b.out);
+  const { error, stderr } = await asc.main([
+    join(root, b.sources, 'index.ts'), '--config', join(root, b.sources, 'asconfig.json'), '--target', b.target,
+    '--outFile', out, ...(b.wat ? ['--textFile', out.replace(/\.wasm$/, '.wat')] : []),
+  ]);
   if (error) {
     console.error(stderr.toString());
-    console.error(`build: AssemblyScript (wasm-pixels) failed: ${error.message}`);
+    console.error(`build: AssemblyScript (${b.sources}, ${b.target}) failed: ${error.message}`);
     process.exit(1);
   }
 }

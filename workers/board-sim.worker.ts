@@ -14,7 +14,7 @@ import { createEmulator } from '../src/dhm/wasm';
 import { FakeSerialLink, type PacingMode, type PortFault } from '../src/board/fake-port';
 import type { ByteWriter } from '../src/board/port';
 import { emulatorCompute, referenceCompute } from '../src/board/demo';
-import { fetchEmulatorWasm } from './emulator-wasm';
+import { fetchDistWasm } from './dist-wasm';
 import { BoardSimulator, type BoardCompute, type BoardFault, type BoardSimulatorStats } from '../src/board/simulator';
 
 /** Options of {@link api.init}. */
@@ -38,7 +38,7 @@ let pumpStop: (() => void) | null = null;
 
 async function makeCompute(init: BoardSimInit): Promise<BoardCompute> {
   if (init.compute === 'reference') return referenceCompute;
-  return emulatorCompute(await createEmulator(await fetchEmulatorWasm('board-sim worker', init.wasmUrl)));
+  return emulatorCompute(await createEmulator(await fetchDistWasm('board-sim worker', 'dhm.wasm', init.wasmUrl)));
 }
 
 /** Pump board→host bytes of the open host end into the MessagePort. */

@@ -14,7 +14,7 @@
  * starts with `dhm emulator [code] layer '…':` (comlink keeps name and message only).
  */
 import { expose, transfer } from 'comlink';
-import { fetchEmulatorWasm } from './emulator-wasm';
+import { fetchDistWasm } from './dist-wasm';
 import { createEmulator, type ConvDatapath, type DhmEmulator, type DhmEmulatorResult } from '../src/dhm/wasm';
 import type { DhmProgram } from '../src/dhm/program';
 
@@ -70,7 +70,7 @@ function need(): DhmEmulator {
 const api = {
   /** Loads the emulator: bytes, or the URL of dist/dhm.wasm (default: next to this worker, see module doc). */
   async init(source?: string | URL | ArrayBuffer | Uint8Array): Promise<void> {
-    const bytes = source instanceof ArrayBuffer || source instanceof Uint8Array ? source : await fetchEmulatorWasm('dhm worker', source);
+    const bytes = source instanceof ArrayBuffer || source instanceof Uint8Array ? source : await fetchDistWasm('dhm worker', 'dhm.wasm', source);
     emulator = await createEmulator(bytes);
   },
 

@@ -9,20 +9,18 @@
  */
 import { expose, transfer } from 'comlink';
 import { createPixelKernels, type PixelKernels } from '../src/pipeline/pixels-wasm';
+import { distWasmUrl, fetchDistWasm } from './dist-wasm';
 import type { TailInput } from '../src/pipeline/transfer';
 import type { FixedFormat } from '../src/dhm/program';
 import type { RgbaImage, RgbFrame } from '../src/image/preprocess';
 import type { Preprocessing } from '../src/models/registry';
 
-/** dist/pixels.wasm: `../pixels.wasm` from dist/workers/ (as build.mjs lays it out). */
-const wasmUrl = new URL(/\/workers\/[^/]*$/.test(self.location.pathname) ? '../pixels.wasm' : './pixels.wasm', self.location.href);
 const kernels: Promise<PixelKernels> = (async () => {
-  const res = await fetch(wasmUrl);
-  if (!res.ok) throw new Error(`transfer worker: fetching ${wasmUrl.href} failed: HTTP ${res.status} (\`npm run build\` builds it)`);
+  const bytes = await fetchDistWasm('transfer worker', 'pixels.wasm');
   try {
-    return await createPixelKernels(await res.arrayBuffer());
+    return await createPixelKernels(bytes);
   } catch (e) {
-    throw new Error(`transfer worker: ${wasmUrl.href}: ${(e as Error).message}`);
+    throw new Error(`transfer worker: ${distWasmUrl('pixels.wasm').href}: ${(e as Error).message}`);
   }
 })();
 kernels.catch(() => undefined); // reported by the first call

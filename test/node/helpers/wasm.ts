@@ -25,21 +25,22 @@ export function freshDistWasm(target: 'release' | 'debug' = 'release'): string {
   return dist;
 }
 
+/** A fresh asc build of `sources`/index.ts (with its asconfig.json, `target`) into a new temp folder; returns the .wasm's path. */
+function ascBuild(sources: 'wasm-dhm' | 'wasm-pixels', target: 'release' | 'debug', file: string): string {
+  const out = join(mkdtempSync(join(tmpdir(), `${sources}-`)), file);
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), `${sources}/index.ts`, '--config', `${sources}/asconfig.json`, '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
+  return out;
+}
+
 /** Path of the emulator .wasm (release or debug build) that matches the current wasm-dhm/ sources. */
 export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
   if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
   const { dist, fresh } = distWasm(target);
-  if (fresh) return dist;
-  const out = join(mkdtempSync(join(tmpdir(), 'dhm-wasm-')), 'dhm.wasm');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-dhm/index.ts', '--config', 'wasm-dhm/asconfig.json', '--target', target, '-o', out], { cwd: ROOT, stdio: 'pipe' });
-  return out;
+  return fresh ? dist : ascBuild('wasm-dhm', target, 'dhm.wasm');
 }
 
 /** Path of dist/pixels.wasm when it matches the wasm-pixels/ sources, else of a fresh asc build of them in a temp folder. */
 export function pixelsWasmPath(): string {
   const { dist, fresh } = distWasm('release', 'pixels.wasm', 'wasm-pixels');
-  if (fresh) return dist;
-  const out = join(mkdtempSync(join(tmpdir(), 'dhm-pixels-')), 'pixels.wasm');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/assemblyscript/bin/asc.js'), 'wasm-pixels/index.ts', '--config', 'wasm-pixels/asconfig.json', '--target', 'release', '-o', out], { cwd: ROOT, stdio: 'pipe' });
-  return out;
+  return fresh ? dist : ascBuild('wasm-pixels', 'release', 'pixels.wasm');
 }
