@@ -12,7 +12,7 @@
  * Live: the demo page's live mode on the sample images for `--live-seconds`, hybrid frames per second next to the
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
  *
- * Usage: node bench/coldstart.mjs [--eps wasm,webgpu] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
+ * Usage: node bench/coldstart.mjs [--eps wasm,webgpu|none] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
  *          [--rounds 3] [--live-eps wasm|webgpu|none] [--live-seconds 20] [--results bench/results] [--settle 1|0]
  * Each fresh browser is left to settle before it navigates (bench/cpu-idle.mjs `settle`: until ≥ 1.8 of 2 cores are idle
  * for 0.2 s, at most 5 s — a fresh Chromium renders its own WebUI for ≈0.5 s after launch); `--settle 0` navigates at once.
@@ -29,7 +29,7 @@ import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs }
 import { freeCores, settle } from './cpu-idle.mjs';
 import { writeResults } from './results.mjs';
 
-const EPS = opt('eps', 'wasm,webgpu').split(',').filter(Boolean);
+const EPS = opt('eps', 'wasm,webgpu').split(',').filter((e) => e && e !== 'none');
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
 const ROUNDS = Number(opt('rounds', '3'));
 const LIVE_EPS = opt('live-eps', 'wasm').split(',').filter((e) => e && e !== 'none');
@@ -175,8 +175,10 @@ const machine = {
 };
 const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(), rounds: ROUNDS, settle: SETTLE, machine, coldstart, live, error: failure ? String(failure) : null });
 
-console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
-console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
+if (coldstart.length) {
+  console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
+  console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
+}
 for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${r.ratio <= 1.2 ? 'ok' : 'MISSED'}`);
 if (live.length) {
   console.log(`Live mode on the sample images, ${LIVE_SECONDS} s each (frames per second measured by the page):`);

@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BEGIN, END, range, replaceSection, tables } from '../../bench/readme-tables.mjs';
-import { readResults } from '../../bench/results.mjs';
+import { BEGIN, COLDSTART_BEGIN, COLDSTART_END, END, coldstartTable, range, regenerate, tables } from '../../bench/readme-tables.mjs';
 import { ROOT } from './helpers/paths';
 
 const row = (model: string, cutIndex: number, ratio: number, pooled: number) => ({
@@ -18,12 +17,29 @@ const row = (model: string, cutIndex: number, ratio: number, pooled: number) => 
 const machine = { cpu: 'Test CPU', cores: 2, caches: [{ level: 2, type: 'Unified', sizeKiB: 1024, sharedByCpus: 1 }], node: 'v20', loadAverage1m: 0.5, idleCoresAtStart: 1.9, runs: 30, rounds: 3 };
 
 describe('README benchmark tables (bench/readme-tables.mjs)', () => {
-  it('the README section between the markers is exactly what bench/results/ gives', () => {
+  it('the README sections between the markers (emulator benchmark, demo page) are exactly what bench/results/ gives', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    assert.ok(readme.includes(BEGIN) && readme.includes(END), 'README has the generated-section markers');
-    const dir = join(ROOT, 'bench', 'results');
-    const expected = replaceSection(readme, tables(readResults(dir, 'node'), readResults(dir, 'chromium')));
-    assert.equal(readme, expected, 'README benchmark section differs from bench/results/: run `node bench/readme-tables.mjs`');
+    assert.ok(readme.includes(BEGIN) && readme.includes(END), 'README has the emulator benchmark\'s markers');
+    assert.ok(readme.includes(COLDSTART_BEGIN) && readme.includes(COLDSTART_END), 'README has the demo page table\'s markers');
+    const expected = regenerate(readme, join(ROOT, 'bench', 'results'));
+    assert.equal(readme, expected, 'README generated sections differ from bench/results/: run `node bench/readme-tables.mjs`');
+  });
+
+  it('the demo page table takes each (network, EP) from the newest run that measured it and cites that run', () => {
+    const machine2 = { cpu: 'Test CPU', cores: 2, node: 'v20', chromium: 'Chromium 1', loadAverage1m: { min: 1, max: 2 }, idleCoresBefore: 2, idleCoresAfter: 1.9 };
+    const cold = (network: string, ep: string, pageMs: number, bareMs: number) => ({ network, ep, pageMs, bareMs, ratio: pageMs / bareMs });
+    const live = (network: string, ep: string, ratio: number) => ({ network, ep, seconds: 15, hybridFps: 20 * ratio, bareFps: 20, ratio, frames: 300 });
+    const runs = [
+      { file: 'coldstart-a.json', date: '2026-12-01T00:00:00Z', rounds: 3, machine: machine2, source: { commit: 'aaaaaaaaaaaa', dirty: false }, coldstart: [cold('sq', 'wasm', 3000, 2000), cold('sq', 'webgpu', 9000, 10000)], live: [live('sq', 'wasm', 0.8)] },
+      { file: 'coldstart-b.json', date: '2026-12-02T00:00:00Z', rounds: 5, machine: machine2, source: { commit: 'bbbbbbbbbbbb', dirty: true }, coldstart: [cold('sq', 'wasm', 2200, 2000)], live: [] },
+    ];
+    const t: string = coldstartTable(runs);
+    const lines = t.split('\n');
+    assert.equal(lines.find((l) => l.startsWith('| sq | wasm')), '| sq | wasm | 2.20 s / 2.00 s (**1.10x**) [1] | 16.00 / 20.00 (**0.80x**, 300 hybrid frames in 15 s) [2] |');
+    assert.equal(lines.find((l) => l.startsWith('| sq | WebGPU')), '| sq | WebGPU | 9.00 s / 10.00 s (**0.90x**) [2] | not run |');
+    assert.match(t, /^\[1\] `bench\/results\/coldstart-b\.json`: 2026-12-02 00:00 UTC, code bbbbbbbbbb \(with uncommitted changes\); cold start median of 5 rounds; Chromium 1/m);
+    assert.match(t, /^\[2\] `bench\/results\/coldstart-a\.json`: 2026-12-01 00:00 UTC, code aaaaaaaaaa; cold start median of 3 rounds, live 15 s per network/m);
+    assert.match(coldstartTable([]), /No cold-start results/);
   });
 
   it('a head row shows the min–max over runs of GMAC/s and ratios, and the lowest ratio is named', () => {

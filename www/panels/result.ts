@@ -142,7 +142,7 @@ export function createResultPanel(estimates: EstimatesPanel): ResultPanel {
         return;
       }
       lt.textContent = `Main thread: the longest blocking task during ${what} took ${longest.longestMs.toFixed(0)} ms; ${longest.count} task(s) over 50 ms (Long Tasks API, measured here). ` +
-        'Off the main thread: the quantiser, the emulator, the estimates and onnxruntime-web (its own worker, on both EPs).';
+        'Off the main thread: the quantiser, the emulator, the estimates, the image preprocessing and transfer (pixel worker) and onnxruntime-web (its own worker, on both EPs).';
       lt.dataset.ms = String(longest.longestMs);
       lt.dataset.count = String(longest.count);
     },
