@@ -11,9 +11,13 @@
  * median bare; target ≤ 1.2.
  * Live: the demo page's live mode on the sample images for `--live-seconds`, hybrid frames per second next to the
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
+ * A/B: `--baseline DIR` also measures, in every round, the demo page of another checkout DIR (its own dist/ and models/,
+ * e.g. a `git worktree` of an earlier commit, built with `npm run build` and `npm run models` there) the same way, and
+ * prints demo page / baseline: whether a change to the page made its cold start faster, in the same minutes.
  *
  * Usage: node bench/coldstart.mjs [--eps wasm,webgpu|none] [--networks squeezenet1.1,mobilenetv2,shufflenetv2]
  *          [--rounds 3] [--live-eps wasm|webgpu|none] [--live-seconds 20] [--results bench/results] [--settle 1|0]
+ *          [--baseline DIR]
  * Each fresh browser is left to settle before it navigates (bench/cpu-idle.mjs `settle`: until ≥ 1.8 of 2 cores are idle
  * for 0.2 s, at most 5 s — a fresh Chromium renders its own WebUI for ≈0.5 s after launch); `--settle 0` navigates at once.
  * Needs `npm run build` and `npm run models`. Raw JSON (every measurement, CPU model, 1-min load averages and idle
@@ -27,7 +31,7 @@ import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { freeCores, settle } from './cpu-idle.mjs';
-import { writeResults } from './results.mjs';
+import { sourceVersion, writeResults } from './results.mjs';
 
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter((e) => e && e !== 'none');
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
@@ -38,14 +42,18 @@ const TIMEOUT_MS = Number(opt('timeout', '600')) * 1000;
 // Navigate only once the fresh browser's own start-up work is done (`--settle 0`: at once, as the runs before this option).
 const SETTLE = opt('settle', '1') !== '0';
 const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
+const BASELINE = opt('baseline', null) === null ? null : resolve(opt('baseline', ''));
 
 requireInputs('bench/coldstart', [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]);
+if (BASELINE) requireInputs('bench/coldstart --baseline', [[join(BASELINE, 'dist/index.html'), `npm run build in ${BASELINE}`], [join(BASELINE, 'models/images/cat.bmp'), `npm run models in ${BASELINE}`]]);
 for (const e of [...EPS, ...LIVE_EPS]) if (e !== 'wasm' && e !== 'webgpu') { console.error(`bench/coldstart: unknown EP '${e}' (wasm or webgpu)`); process.exit(1); }
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-coldstart-'));
 await build({ entryPoints: [join(ROOT, 'bench/coldstart-bare.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error', outfile: join(tmp, 'bare.js') });
 writeFileSync(join(tmp, 'bare.html'), '<!doctype html><meta charset="utf-8"><title>bare onnxruntime-web</title><link rel="icon" href="data:,"><p id="top1">…</p><script type="module" src="bare.js"></script>\n');
 const server = await startServer({ root: join(ROOT, 'dist'), mounts: { '/models/': join(ROOT, 'models'), '/bench-build/': tmp } });
+// the baseline checkout's page with its own models/ (its prebuilt programs carry its own compiler's hash)
+const baselineServer = BASELINE ? await startServer({ root: join(BASELINE, 'dist'), mounts: { '/models/': join(BASELINE, 'models') } }) : null;
 
 const loads = [];
 const sampleLoad = () => loads.push(os.loadavg()[0]);
@@ -69,11 +77,11 @@ async function withFreshBrowser(fn) {
   }
 }
 
-/** Demo page: navigation start → hybrid top-1 shown, ms (the page's clock), with Run pressed as soon as it is ready. */
-async function demoColdStart(network, ep) {
+/** Demo page (of `origin`: this checkout's, or the baseline's): navigation start → hybrid top-1 shown, ms (the page's clock), with Run pressed as soon as it is ready. */
+async function demoColdStart(network, ep, origin = server.url) {
   return withFreshBrowser(async (page, errors) => {
     const load0 = os.loadavg()[0];
-    await page.goto(`${server.url}/?tail=${ep}&network=${network}`);
+    await page.goto(`${origin}/?tail=${ep}&network=${network}`);
     await page.waitForFunction(() => {
       const s = document.querySelector('#status')?.dataset.state;
       if (s === 'error') return true;
@@ -136,18 +144,25 @@ let failure = null;
 try {
   for (const ep of EPS) {
     for (const network of NETWORKS) {
-      const page = [];
-      const bare = [];
+      const runs = { page: [], bare: [], baseline: [] };
+      const { page, bare, baseline } = runs;
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? ['bare', 'page'] : ['page', 'bare'];
+        // the order rotates every round, so that no page always comes first after a quiet spell
+        const kinds = baselineServer ? ['bare', 'page', 'baseline'] : ['bare', 'page'];
+        const order = baselineServer ? kinds.map((_, i) => kinds[(i + round) % kinds.length]) : round % 2 === 0 ? kinds : [...kinds].reverse();
         for (const which of order) {
-          const m = which === 'page' ? await demoColdStart(network, ep) : await bareColdStart(network, ep);
-          (which === 'page' ? page : bare).push(m);
+          const m = which === 'page' ? await demoColdStart(network, ep) : which === 'baseline' ? await demoColdStart(network, ep, baselineServer.url) : await bareColdStart(network, ep);
+          runs[which].push(m);
           console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}${m.programSource ? `; head program ${m.programSource}` : ''}; 1-min load ${m.load1m.toFixed(2)}${m.settled ? `; settled ${m.settled.waitedMs} ms, ${m.settled.idleCores?.toFixed(1)} cores idle` : ''})`);
         }
       }
       const row = { network, ep, pageMs: median(page.map((m) => m.ms)), bareMs: median(bare.map((m) => m.ms)), page, bare };
       row.ratio = row.pageMs / row.bareMs;
+      if (baselineServer) {
+        row.baseline = baseline;
+        row.baselineMs = median(baseline.map((m) => m.ms));
+        row.vsBaseline = row.pageMs / row.baselineMs;
+      }
       coldstart.push(row);
     }
   }
@@ -163,6 +178,7 @@ try {
 } finally {
   clearInterval(loadTimer);
   await server.close();
+  await baselineServer?.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 const idleAfter = await freeCores();
@@ -173,13 +189,19 @@ const machine = {
   loadAverage1m: loads.length ? { min: Math.min(...loads), max: Math.max(...loads), median: median(loads) } : null,
   idleCoresBefore: idleBefore, idleCoresAfter: idleAfter,
 };
-const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(), rounds: ROUNDS, settle: SETTLE, machine, coldstart, live, error: failure ? String(failure) : null });
+const baselineInfo = BASELINE ? { dir: BASELINE, source: sourceVersion(BASELINE) } : null;
+const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(), rounds: ROUNDS, settle: SETTLE, machine, coldstart, live, baseline: baselineInfo, error: failure ? String(failure) : null });
 
 if (coldstart.length) {
   console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
   console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
 }
 for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${r.ratio <= 1.2 ? 'ok' : 'MISSED'}`);
+if (baselineInfo) {
+  const v = baselineInfo.source ? `${baselineInfo.source.commit.slice(0, 10)}${baselineInfo.source.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
+  console.log(`A/B: demo page / the baseline's demo page (${BASELINE}, ${v}), medians of the same rounds (below 1: this checkout is faster):`);
+  for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s / ${(r.baselineMs / 1000).toFixed(2).padStart(5)} s   ${r.vsBaseline.toFixed(3)}x`);
+}
 if (live.length) {
   console.log(`Live mode on the sample images, ${LIVE_SECONDS} s each (frames per second measured by the page):`);
   console.log('network        EP      hybrid fps   bare fps   ratio   (target ≥ 0.9)');

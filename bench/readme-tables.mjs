@@ -141,10 +141,11 @@ export function coldstartTable(results) {
   for (const [i, run] of used.entries()) {
     const m = run.machine ?? {};
     const load = m.loadAverage1m ? `${fmt(m.loadAverage1m.min, 2)}–${fmt(m.loadAverage1m.max, 2)}` : 'not recorded';
-    const code = run.source ? `${run.source.commit.slice(0, 10)}${run.source.dirty ? ' (with uncommitted changes)' : ''}` : 'commit not recorded';
+    const changes = run.source?.changed?.length ? ` to ${run.source.changed.slice(0, 4).join(', ')}${run.source.changed.length > 4 ? ` and ${run.source.changed.length - 4} more` : ''}` : '';
+    const code = run.source ? `${run.source.commit.slice(0, 10)}${run.source.dirty ? ` (with uncommitted changes${changes})` : ''}` : 'commit not recorded';
     const what = [run.coldstart?.length ? `cold start median of ${run.rounds} rounds` : null, run.live?.length ? `live ${range(run.live.map((r) => r.seconds), 0)} s per network` : null].filter(Boolean).join(', ');
     out.push(`[${i + 1}] \`bench/results/${run.file}\`: ${utc(run.date)}, code ${code}; ${what}; ${m.chromium ?? 'Chromium version not recorded'}, headless; ` +
-      `${m.cpu ?? '?'} (${m.cores ?? '?'} cores), Node ${m.node ?? '?'}; 1-minute load average ${load}; ${fmt(m.idleCoresBefore, 2)} / ${fmt(m.idleCoresAfter, 2)} of ${m.cores ?? '?'} cores idle before / after.${i + 1 < used.length ? '<br>' : ''}`);
+      `${m.cpu ?? '?'} (${m.cores ?? '?'} cores), Node ${m.node ?? '?'}; 1-minute load average ${load}; ${fmt(m.idleCoresBefore, 2)} / ${fmt(m.idleCoresAfter, 2)} of ${m.cores ?? '?'} cores idle before / after.${run.error ? ` The run ended with an error after these figures: ${run.error}` : ''}${i + 1 < used.length ? '<br>' : ''}`);
   }
   return out.join('\n');
 }

@@ -2,5 +2,5 @@
 export function writeResults(dir: string, bench: 'node' | 'chromium' | 'coldstart', result: unknown): string;
 /** Every result of `bench` in `dir`, oldest first, each with its file name. */
 export function readResults(dir: string, bench: 'node' | 'chromium' | 'coldstart'): ({ readonly file: string } & Record<string, unknown>)[];
-/** The git commit of the benchmarked code and whether the work tree was dirty (null outside git). */
-export function sourceVersion(cwd: string): { readonly commit: string; readonly dirty: boolean } | null;
+/** The git commit of the benchmarked code, whether the work tree was dirty and which tracked files were changed (null outside git). */
+export function sourceVersion(cwd: string): { readonly commit: string; readonly dirty: boolean; readonly changed: readonly string[] } | null;

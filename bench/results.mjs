@@ -30,11 +30,15 @@ export function readResults(dir, bench) {
   return names.map((f) => ({ file: f, ...JSON.parse(readFileSync(join(dir, f), 'utf8')) }));
 }
 
-/** The git commit the benchmarked code came from, and whether the work tree had uncommitted changes (null outside git). */
+/**
+ * The git commit the benchmarked code came from, whether the work tree had uncommitted changes to tracked files, and
+ * which (`changed`, paths relative to the repository; null outside git).
+ */
 export function sourceVersion(cwd) {
   try {
     const git = (...a) => execFileSync('git', a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no').length > 0 };
+    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((l) => l.slice(3));
+    return { commit: git('rev-parse', 'HEAD'), dirty: changed.length > 0, changed };
   } catch {
     return null;
   }

@@ -136,8 +136,6 @@ export interface PreparedHybrid {
    * on first call (off the first result's critical path) and cached.
    */
   quantReport(): Promise<QuantReport>;
-  /** Analytic cycle counts of the program (src/dhm/cycles.ts). */
-  readonly formulaCycles: HeadCycles;
   readonly tail: OrtRunner;
   readonly labels: readonly string[];
   /**
@@ -213,6 +211,17 @@ function clockOf(config: HybridConfig, platform: PlatformModel): { clockMHz: num
   return config.clockMHz === undefined
     ? { clockMHz: clock.value, clockSource: `${clock.value} MHz default: ${clock.source}` }
     : { clockMHz: config.clockMHz, clockSource: `${config.clockMHz} MHz, set by the user` };
+}
+
+/** The analytic cycle counts of a program (src/dhm/cycles.ts `formulaCycles`), computed once per program object. */
+const formulaCache = new WeakMap<DhmProgram, HeadCycles>();
+function programFormulaCycles(program: DhmProgram): HeadCycles {
+  let c = formulaCache.get(program);
+  if (!c) {
+    c = formulaCycles(program);
+    formulaCache.set(program, c);
+  }
+  return c;
 }
 
 /**
@@ -334,7 +343,7 @@ export class HybridPipeline {
     };
     return {
       key, model, graph, cuts, cut, program, quantReport: quantReportOnce, prepareMs: q.prepareMs, programSource: q.programSource,
-      formulaCycles: formulaCycles(q.compiled.program), tail: q.tail, labels: q.labels,
+      tail: q.tail, labels: q.labels,
     };
   }
 
@@ -460,7 +469,11 @@ export class HybridPipeline {
       cut: { index: p.cut.index, tensor: p.cut.tensor, shape: p.cut.shape, bytes: p.cut.bytes, headLayers: p.cut.headLayers },
       backend: backend.kind, backendDescription: backend.description,
       hybrid: { top5, logits },
-      head: { output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles, formulaCycles: p.formulaCycles },
+      head: {
+        output: head.output, shape: head.shape, format: formatName(head.format), cycles: head.cycles,
+        // computed on first read (the page does not read it: ≈15 ms of main-thread CPU at a cold start, off its result)
+        get formulaCycles(): HeadCycles { return programFormulaCycles(p.program); },
+      },
       tailEp: p.tail.ep, fallback, misplacedNodes: [...p.tail.misplacedNodes, ...(base?.runner.misplacedNodes ?? [])], placementChecked: p.tail.placementChecked,
       timings: [...timings], table, provenance,
     };

@@ -13,6 +13,8 @@ import * as ort from 'onnxruntime-web';
 import { MODELS, type ModelEntry } from '../../src/models/registry';
 import { readNpy } from '../../src/util/npy';
 import { loadGraph, listCuts, splitAt, writeOnnx, producer, type Graph } from '../../src/graph/index';
+import { modelProto } from '../../src/graph/onnx-write';
+import { onnx } from '../../src/onnx/proto';
 import { skipUnlessProvisioned } from './helpers/paths';
 
 ort.env.wasm.numThreads = 1;
@@ -121,6 +123,19 @@ for (const m of FP32) {
           for (const t of n.outputs) { known.add(t); assert.ok(head.valueInfo.get(t)?.shape.every((d) => typeof d === 'number'), `no static shape for '${t}'`); }
         }
         assert.deepEqual(head.outputs.map((o) => [o.name, [...o.shape]]), [[cut.tensor, [...cut.shape]]]);
+      }
+    });
+
+    it('writeOnnx (the plain ModelProto encoded directly) gives the bytes of protobufjs\'s fromObject + encode, for the prepared model and every head and tail', () => {
+      const viaFromObject = (graph: Graph): Uint8Array => onnx.ModelProto.encode(onnx.ModelProto.fromObject(modelProto(graph))).finish();
+      const graphs: [string, Graph][] = [['prepared model', g], ...listCuts(g).flatMap((c): [string, Graph][] => {
+        const { head, tail } = splitAt(g, c.index);
+        return [[`head of cut ${c.index}`, head], [`tail of cut ${c.index}`, tail]];
+      })];
+      for (const [what, graph] of graphs) {
+        const a = writeOnnx(graph);
+        const b = viaFromObject(graph);
+        assert.ok(a.length === b.length && Buffer.from(a).equals(Buffer.from(b)), `${what}: ${a.length} bytes written, ${b.length} via fromObject`);
       }
     });
 
