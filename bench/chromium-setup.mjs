@@ -32,7 +32,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--no-first-run', '--disable-backg
  */
 export function requireInputs(bench, needs) {
   for (const [p, how] of needs) {
-    if (!existsSync(join(ROOT, p))) {
+    if (!existsSync(resolve(ROOT, p))) {
       console.error(`${bench}: ${p} is missing: run \`${how}\``);
       process.exit(1);
     }

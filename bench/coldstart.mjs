@@ -6,7 +6,8 @@
  * navigates to the demo page (`/?tail=<ep>&network=<id>`), presses Run as soon as the page says it is ready, and the
  * time from navigation start to the hybrid top-1 shown (`#top5-hybrid[data-shown-ms]`, the page's performance.now())
  * is taken; then, in another fresh browser, the bare page (bench/coldstart-bare.ts: the same ORT build and EP, same
- * model file, same image; fetch, one session, preprocess, run, top-1) from navigation start to its top-1. Page and
+ * model file, same image; fetch, one session, preprocess, run, top-1) from navigation start to its top-1; beside each,
+ * the CPU time the browser used until then (bench/proc-cpu.mjs: all its processes, and the renderer's main thread). Page and
  * bare alternate within a round (the order flips every round) so both see the same machine load. Ratio = median page /
  * median bare; target ≤ 1.2.
  * Live: the demo page's live mode on the sample images for `--live-seconds`, hybrid frames per second next to the
@@ -31,6 +32,7 @@ import puppeteer from 'puppeteer-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { freeCores, settle } from './cpu-idle.mjs';
+import { cpuSnapshot, cpuUsed } from './proc-cpu.mjs';
 import { sourceVersion, writeResults } from './results.mjs';
 
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter((e) => e && e !== 'none');
@@ -45,7 +47,7 @@ const RESULTS = resolve(opt('results', join(ROOT, 'bench', 'results')));
 const BASELINE = opt('baseline', null) === null ? null : resolve(opt('baseline', ''));
 
 requireInputs('bench/coldstart', [['dist/index.html', 'npm run build'], ['dist/ort/ort.wasm.bundle.min.mjs', 'npm run build'], ['models/images/cat.bmp', 'npm run models']]);
-if (BASELINE) requireInputs('bench/coldstart --baseline', [[join(BASELINE, 'dist/index.html'), `npm run build in ${BASELINE}`], [join(BASELINE, 'models/images/cat.bmp'), `npm run models in ${BASELINE}`]]);
+if (BASELINE) requireInputs('bench/coldstart --baseline', [[join(BASELINE, 'dist/index.html'), `cd ${BASELINE} && npm run build`], [join(BASELINE, 'models/images/cat.bmp'), `cd ${BASELINE} && npm run models`]]);
 for (const e of [...EPS, ...LIVE_EPS]) if (e !== 'wasm' && e !== 'webgpu') { console.error(`bench/coldstart: unknown EP '${e}' (wasm or webgpu)`); process.exit(1); }
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'dhm-coldstart-'));
@@ -70,7 +72,7 @@ async function withFreshBrowser(fn) {
     // A fresh Chromium renders its own WebUI (the omnibox popup) for ≈0.5 s after launch on this machine kind (seen in
     // traces: ≈0.3–0.8 s of CPU beside either page); a visitor's browser has done that long before they navigate.
     const settled = SETTLE ? await settle() : null;
-    return { ...(await fn(page, errors)), settled };
+    return { ...(await fn(page, errors, browser.process()?.pid ?? null)), settled };
   } finally {
     await browser.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -79,8 +81,9 @@ async function withFreshBrowser(fn) {
 
 /** Demo page (of `origin`: this checkout's, or the baseline's): navigation start → hybrid top-1 shown, ms (the page's clock), with Run pressed as soon as it is ready. */
 async function demoColdStart(network, ep, origin = server.url) {
-  return withFreshBrowser(async (page, errors) => {
+  return withFreshBrowser(async (page, errors, pid) => {
     const load0 = os.loadavg()[0];
+    const cpu0 = pid === null ? null : cpuSnapshot(pid);
     await page.goto(`${origin}/?tail=${ep}&network=${network}`);
     await page.waitForFunction(() => {
       const s = document.querySelector('#status')?.dataset.state;
@@ -90,6 +93,7 @@ async function demoColdStart(network, ep, origin = server.url) {
     const readyMs = await page.evaluate(() => performance.now());
     await page.$eval('#run-btn', (b) => b.click());
     await page.waitForFunction(() => document.querySelector('#top5-hybrid')?.dataset.shownMs || document.querySelector('#status')?.dataset.state === 'error', { timeout: TIMEOUT_MS, polling: 50 });
+    const cpu = pid === null ? null : cpuUsed(cpu0, cpuSnapshot(pid));
     const r = await page.evaluate(() => ({
       shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
       top1: document.querySelector('#top5-hybrid-list li')?.dataset.label ?? null,
@@ -100,19 +104,21 @@ async function demoColdStart(network, ep, origin = server.url) {
     }));
     if (r.error || !Number.isFinite(r.shownMs)) throw new Error(`demo page (${network}, ${ep}) failed: ${r.error ?? 'no result'} ${errors.join('; ')}`);
     if (r.tailEp !== ep) throw new Error(`demo page ran the tail on ${r.tailEp}, not ${ep}`);
-    return { ms: r.shownMs, readyMs, top1: r.top1, programSource: r.programSource, programDetail: r.programDetail, load1m: load0 };
+    return { ms: r.shownMs, readyMs, top1: r.top1, programSource: r.programSource, programDetail: r.programDetail, load1m: load0, cpu };
   });
 }
 
 /** Bare page: navigation start → top-1, ms. */
 async function bareColdStart(network, ep) {
-  return withFreshBrowser(async (page, errors) => {
+  return withFreshBrowser(async (page, errors, pid) => {
     const load0 = os.loadavg()[0];
+    const cpu0 = pid === null ? null : cpuSnapshot(pid);
     await page.goto(`${server.url}/bench-build/bare.html?model=${network}&ep=${ep}&image=cat`);
     await page.waitForFunction(() => window.__bare, { timeout: TIMEOUT_MS, polling: 50 });
+    const cpu = pid === null ? null : cpuUsed(cpu0, cpuSnapshot(pid));
     const r = await page.evaluate(() => window.__bare);
     if (r.error) throw new Error(`bare page (${network}, ${ep}) failed: ${r.error} ${errors.join('; ')}`);
-    return { ms: r.firstResultMs, top1: r.top1, load1m: load0 };
+    return { ms: r.firstResultMs, top1: r.top1, load1m: load0, cpu };
   });
 }
 
@@ -153,11 +159,14 @@ try {
         for (const which of order) {
           const m = which === 'page' ? await demoColdStart(network, ep) : which === 'baseline' ? await demoColdStart(network, ep, baselineServer.url) : await bareColdStart(network, ep);
           runs[which].push(m);
-          console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}${m.programSource ? `; head program ${m.programSource}` : ''}; 1-min load ${m.load1m.toFixed(2)}${m.settled ? `; settled ${m.settled.waitedMs} ms, ${m.settled.idleCores?.toFixed(1)} cores idle` : ''})`);
+          console.error(`  ${network} ${ep} round ${round + 1} ${which}: ${(m.ms / 1000).toFixed(2)} s (${m.top1}${m.programSource ? `; head program ${m.programSource}` : ''}; 1-min load ${m.load1m.toFixed(2)}${m.cpu ? `; CPU ${m.cpu.total.toFixed(2)} s, renderer main thread ${(m.cpu['renderer-main'] ?? 0).toFixed(2)} s` : ''}${m.settled ? `; settled ${m.settled.waitedMs} ms, ${m.settled.idleCores?.toFixed(1)} cores idle` : ''})`);
         }
       }
       const row = { network, ep, pageMs: median(page.map((m) => m.ms)), bareMs: median(bare.map((m) => m.ms)), page, bare };
       row.ratio = row.pageMs / row.bareMs;
+      // CPU until the top-1 (all the browser's processes; the renderer's main thread), medians over the loads
+      const cpuOf = (ms, k) => (ms.every((m) => m.cpu) ? median(ms.map((m) => m.cpu[k] ?? 0)) : null);
+      row.cpuS = { page: cpuOf(page, 'total'), bare: cpuOf(bare, 'total'), pageMain: cpuOf(page, 'renderer-main'), bareMain: cpuOf(bare, 'renderer-main') };
       if (baselineServer) {
         row.baseline = baseline;
         row.baselineMs = median(baseline.map((m) => m.ms));
@@ -194,9 +203,10 @@ const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(),
 
 if (coldstart.length) {
   console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
-  console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)');
+  console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)   CPU s demo / bare (renderer main thread)');
 }
-for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${r.ratio <= 1.2 ? 'ok' : 'MISSED'}`);
+const cpuText = (r) => (r.cpuS.page === null ? 'not measured' : `${r.cpuS.page.toFixed(2)} / ${r.cpuS.bare.toFixed(2)} (${r.cpuS.pageMain.toFixed(2)} / ${r.cpuS.bareMain.toFixed(2)})`);
+for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${(r.ratio <= 1.2 ? 'ok' : 'MISSED').padEnd(17)} ${cpuText(r)}`);
 if (baselineInfo) {
   const v = baselineInfo.source ? `${baselineInfo.source.commit.slice(0, 10)}${baselineInfo.source.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
   console.log(`A/B: demo page / the baseline's demo page (${BASELINE}, ${v}), medians of the same rounds (below 1: this checkout is faster):`);

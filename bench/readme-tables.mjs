@@ -106,8 +106,9 @@ const utc = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /**
  * The demo page's section for the given cold-start results (oldest first): one row per (network, EP) with the newest
- * run's cold start (median demo page / median bare page, ratio) and the newest run's live frames per second; each figure
- * is marked with the run it comes from, and every such run is described below the table.
+ * run's cold start (median demo page / median bare page, ratio, and the median CPU the browser used until the top-1,
+ * where that run measured it) and the newest run's live frames per second; each figure is marked with the run it comes
+ * from, and every such run is described below the table.
  */
 export function coldstartTable(results) {
   const newest = new Map(); // `${kind}|${network}|${ep}` → { run, row }
@@ -125,8 +126,8 @@ export function coldstartTable(results) {
     return `[${used.indexOf(run) + 1}]`;
   };
   const out = [];
-  out.push('| network | EP | cold start: demo page / bare ORT page (ratio, target ≤ 1.2x) | live: hybrid / bare model frames/s (ratio, target ≥ 0.9x) |');
-  out.push('|---|---|---:|---:|');
+  out.push('| network | EP | cold start: demo page / bare ORT page (ratio, target ≤ 1.2x) | CPU until the top-1, s: demo / bare (renderer main thread) | live: hybrid / bare model frames/s (ratio, target ≥ 0.9x) |');
+  out.push('|---|---|---:|---:|---:|');
   for (const ep of eps) {
     for (const network of networks) {
       const cold = newest.get(`cold|${network}|${ep}`);
@@ -134,7 +135,9 @@ export function coldstartTable(results) {
       if (!cold && !live) continue;
       const coldText = cold ? `${fmt(cold.row.pageMs / 1000, 2)} s / ${fmt(cold.row.bareMs / 1000, 2)} s (**${fmt(cold.row.ratio, 2)}x**) ${cite(cold.run)}` : 'not run';
       const liveText = live ? `${fmt(live.row.hybridFps, 2)} / ${fmt(live.row.bareFps, 2)} (**${fmt(live.row.ratio, 2)}x**, ${live.row.frames} hybrid frames in ${live.row.seconds} s) ${cite(live.run)}` : 'not run';
-      out.push(`| ${network} | ${EP_LABEL[ep] ?? ep} | ${coldText} | ${liveText} |`);
+      const c = cold?.row.cpuS;
+      const cpuText = c && c.page !== null ? `${fmt(c.page, 2)} / ${fmt(c.bare, 2)} (${fmt(c.pageMain, 2)} / ${fmt(c.bareMain, 2)})` : 'not measured';
+      out.push(`| ${network} | ${EP_LABEL[ep] ?? ep} | ${coldText} | ${cpuText} | ${liveText} |`);
     }
   }
   out.push('');

@@ -36,7 +36,8 @@ export function readResults(dir, bench) {
  */
 export function sourceVersion(cwd) {
   try {
-    const git = (...a) => execFileSync('git', a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...a) => execFileSync('git', a, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trimEnd();
+    // porcelain lines are 'XY path': two status columns (either may be a space) and a space
     const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((l) => l.slice(3));
     return { commit: git('rev-parse', 'HEAD'), dirty: changed.length > 0, changed };
   } catch {
