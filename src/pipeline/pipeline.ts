@@ -173,7 +173,7 @@ export interface HybridResult {
   readonly backendDescription: string;
   readonly hybrid: { readonly top5: readonly Ranked[]; readonly logits: Float32Array };
   readonly gpuOnly: { readonly top5: readonly Ranked[]; readonly logits: Float32Array };
-  /** The head's integer output (NCHW), its shape and format name, and cycle counts (run and formula). */
+  /** The head's integer output (NCHW), its shape and format name, and cycle counts (run, and the analytic formula: computed when first read). */
   readonly head: { readonly output: Int32Array; readonly shape: readonly [number, number, number]; readonly format: string; readonly cycles: HeadCycles; readonly formulaCycles: HeadCycles };
   /** EP the tail and the baseline really ran on, and any fallback or misplaced node (never silent). */
   readonly tailEp: TailEp;
