@@ -33,7 +33,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { freeCores, settle } from './cpu-idle.mjs';
 import { cpuSnapshot, cpuUsed } from './proc-cpu.mjs';
-import { sourceVersion, writeResults } from './results.mjs';
+import { sourceText, sourceVersion, writeResults } from './results.mjs';
 
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter((e) => e && e !== 'none');
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
@@ -61,7 +61,11 @@ const loads = [];
 const sampleLoad = () => loads.push(os.loadavg()[0]);
 const loadTimer = setInterval(sampleLoad, 1000);
 
-/** One fresh browser (fresh profile directory), quiet before `fn` (see SETTLE), closed and removed after it; `fn`'s result + `settled`. */
+/**
+ * One fresh browser (fresh profile directory), quiet before `fn` (see SETTLE), closed and removed after it; `fn`'s result
+ * + `settled`. `fn` gets `cpuSince()`: call it to start a CPU window, and the function it returns to end it (the
+ * browser's CPU seconds in between, bench/proc-cpu.mjs; null without /proc).
+ */
 async function withFreshBrowser(fn) {
   const profile = mkdtempSync(join(os.tmpdir(), 'dhm-profile-'));
   const browser = await puppeteer.launch({ executablePath: CHROME_PATH, headless: true, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`], protocolTimeout: TIMEOUT_MS });
@@ -72,7 +76,13 @@ async function withFreshBrowser(fn) {
     // A fresh Chromium renders its own WebUI (the omnibox popup) for ≈0.5 s after launch on this machine kind (seen in
     // traces: ≈0.3–0.8 s of CPU beside either page); a visitor's browser has done that long before they navigate.
     const settled = SETTLE ? await settle() : null;
-    return { ...(await fn(page, errors, browser.process()?.pid ?? null)), settled };
+    const pid = browser.process()?.pid ?? null;
+    const snapshot = () => (pid === null ? null : cpuSnapshot(pid));
+    const cpuSince = () => {
+      const before = snapshot();
+      return () => cpuUsed(before, snapshot());
+    };
+    return { ...(await fn(page, errors, cpuSince)), settled };
   } finally {
     await browser.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
@@ -81,9 +91,9 @@ async function withFreshBrowser(fn) {
 
 /** Demo page (of `origin`: this checkout's, or the baseline's): navigation start → hybrid top-1 shown, ms (the page's clock), with Run pressed as soon as it is ready. */
 async function demoColdStart(network, ep, origin = server.url) {
-  return withFreshBrowser(async (page, errors, pid) => {
+  return withFreshBrowser(async (page, errors, cpuSince) => {
     const load0 = os.loadavg()[0];
-    const cpu0 = pid === null ? null : cpuSnapshot(pid);
+    const cpuUntilNow = cpuSince();
     await page.goto(`${origin}/?tail=${ep}&network=${network}`);
     await page.waitForFunction(() => {
       const s = document.querySelector('#status')?.dataset.state;
@@ -93,7 +103,7 @@ async function demoColdStart(network, ep, origin = server.url) {
     const readyMs = await page.evaluate(() => performance.now());
     await page.$eval('#run-btn', (b) => b.click());
     await page.waitForFunction(() => document.querySelector('#top5-hybrid')?.dataset.shownMs || document.querySelector('#status')?.dataset.state === 'error', { timeout: TIMEOUT_MS, polling: 50 });
-    const cpu = pid === null ? null : cpuUsed(cpu0, cpuSnapshot(pid));
+    const cpu = cpuUntilNow();
     const r = await page.evaluate(() => ({
       shownMs: Number(document.querySelector('#top5-hybrid')?.dataset.shownMs ?? NaN),
       top1: document.querySelector('#top5-hybrid-list li')?.dataset.label ?? null,
@@ -110,12 +120,12 @@ async function demoColdStart(network, ep, origin = server.url) {
 
 /** Bare page: navigation start → top-1, ms. */
 async function bareColdStart(network, ep) {
-  return withFreshBrowser(async (page, errors, pid) => {
+  return withFreshBrowser(async (page, errors, cpuSince) => {
     const load0 = os.loadavg()[0];
-    const cpu0 = pid === null ? null : cpuSnapshot(pid);
+    const cpuUntilNow = cpuSince();
     await page.goto(`${server.url}/bench-build/bare.html?model=${network}&ep=${ep}&image=cat`);
     await page.waitForFunction(() => window.__bare, { timeout: TIMEOUT_MS, polling: 50 });
-    const cpu = pid === null ? null : cpuUsed(cpu0, cpuSnapshot(pid));
+    const cpu = cpuUntilNow();
     const r = await page.evaluate(() => window.__bare);
     if (r.error) throw new Error(`bare page (${network}, ${ep}) failed: ${r.error} ${errors.join('; ')}`);
     return { ms: r.firstResultMs, top1: r.top1, load1m: load0, cpu };
@@ -208,8 +218,7 @@ if (coldstart.length) {
 const cpuText = (r) => (r.cpuS.page === null ? 'not measured' : `${r.cpuS.page.toFixed(2)} / ${r.cpuS.bare.toFixed(2)} (${r.cpuS.pageMain.toFixed(2)} / ${r.cpuS.bareMain.toFixed(2)})`);
 for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${(r.ratio <= 1.2 ? 'ok' : 'MISSED').padEnd(17)} ${cpuText(r)}`);
 if (baselineInfo) {
-  const v = baselineInfo.source ? `${baselineInfo.source.commit.slice(0, 10)}${baselineInfo.source.dirty ? ' with uncommitted changes' : ''}` : 'commit unknown';
-  console.log(`A/B: demo page / the baseline's demo page (${BASELINE}, ${v}), medians of the same rounds (below 1: this checkout is faster):`);
+  console.log(`A/B: demo page / the baseline's demo page (${BASELINE}, ${sourceText(baselineInfo.source)}), medians of the same rounds (below 1: this checkout is faster):`);
   for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s / ${(r.baselineMs / 1000).toFixed(2).padStart(5)} s   ${r.vsBaseline.toFixed(3)}x`);
 }
 if (live.length) {

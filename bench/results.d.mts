@@ -4,3 +4,5 @@ export function writeResults(dir: string, bench: 'node' | 'chromium' | 'coldstar
 export function readResults(dir: string, bench: 'node' | 'chromium' | 'coldstart'): ({ readonly file: string } & Record<string, unknown>)[];
 /** The git commit of the benchmarked code, whether the work tree was dirty and which tracked files were changed (null outside git). */
 export function sourceVersion(cwd: string): { readonly commit: string; readonly dirty: boolean; readonly changed: readonly string[] } | null;
+/** A source version as text: the commit's first 10 hex digits and the uncommitted files (at most four named). */
+export function sourceText(source: { readonly commit: string; readonly dirty: boolean; readonly changed?: readonly string[] } | null): string;

@@ -44,3 +44,15 @@ export function sourceVersion(cwd) {
     return null;
   }
 }
+
+/**
+ * A source version as text: the commit's first 10 hex digits, and the uncommitted files where there were any (at most
+ * four named); 'commit not recorded' for null.
+ */
+export function sourceText(source) {
+  if (!source) return 'commit not recorded';
+  if (!source.dirty) return source.commit.slice(0, 10);
+  const changed = source.changed ?? [];
+  const names = changed.length ? ` to ${changed.slice(0, 4).join(', ')}${changed.length > 4 ? ` and ${changed.length - 4} more` : ''}` : '';
+  return `${source.commit.slice(0, 10)} (with uncommitted changes${names})`;
+}

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths';
 
-function distWasm(target: 'release' | 'debug', file = target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm', sources = 'wasm-dhm'): { dist: string; fresh: boolean } {
+/** The emulator's dist file of a target (build.mjs: release → dhm.wasm, debug → dhm.debug.wasm). */
+const emulatorFile = (target: 'release' | 'debug'): string => (target === 'release' ? 'dhm.wasm' : 'dhm.debug.wasm');
+
+/** dist/`file`, and whether it is newer than every source in `sources`/. */
+function distWasm(sources: 'wasm-dhm' | 'wasm-pixels', file: string): { dist: string; fresh: boolean } {
   const dist = join(ROOT, 'dist', file);
   const srcDir = join(ROOT, sources);
   const newest = Math.max(...readdirSync(srcDir).map((f) => statSync(join(srcDir, f)).mtimeMs));
@@ -20,7 +24,7 @@ function distWasm(target: 'release' | 'debug', file = target === 'release' ? 'dh
  * missing or older than a wasm-dhm/ source (a stale build would test old emulator code).
  */
 export function freshDistWasm(target: 'release' | 'debug' = 'release'): string {
-  const { dist, fresh } = distWasm(target);
+  const { dist, fresh } = distWasm('wasm-dhm', emulatorFile(target));
   if (!fresh) throw new Error(`${dist} is ${existsSync(dist) ? 'older than a wasm-dhm/ source' : 'missing'}: run \`npm run build\` (npm test builds it before the Node tests)`);
   return dist;
 }
@@ -35,12 +39,12 @@ function ascBuild(sources: 'wasm-dhm' | 'wasm-pixels', target: 'release' | 'debu
 /** Path of the emulator .wasm (release or debug build) that matches the current wasm-dhm/ sources. */
 export function emulatorWasmPath(target: 'release' | 'debug' = 'release'): string {
   if (target === 'release' && process.env.DHM_WASM) return process.env.DHM_WASM;
-  const { dist, fresh } = distWasm(target);
-  return fresh ? dist : ascBuild('wasm-dhm', target, 'dhm.wasm');
+  const { dist, fresh } = distWasm('wasm-dhm', emulatorFile(target));
+  return fresh ? dist : ascBuild('wasm-dhm', target, emulatorFile(target));
 }
 
 /** Path of dist/pixels.wasm when it matches the wasm-pixels/ sources, else of a fresh asc build of them in a temp folder. */
 export function pixelsWasmPath(): string {
-  const { dist, fresh } = distWasm('release', 'pixels.wasm', 'wasm-pixels');
+  const { dist, fresh } = distWasm('wasm-pixels', 'pixels.wasm');
   return fresh ? dist : ascBuild('wasm-pixels', 'release', 'pixels.wasm');
 }
