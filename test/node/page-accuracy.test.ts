@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
-import { withDemoPage } from './helpers/browser';
+import { waitForElement, withDemoPage } from './helpers/browser';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Dom = any;
@@ -18,7 +18,7 @@ async function rows(page: Page): Promise<string[][]> {
 test('page: accuracy per bit width for the current cut, measured on the sample images', { timeout: 600_000 }, async () => {
   await withDemoPage(async ({ page, server, errors }) => {
     await page.goto(server.url);
-    await page.waitForSelector('#accuracy-btn', { timeout: 120_000 });
+    await waitForElement(page, '#accuracy-btn', 120_000);
     await page.click('#accuracy-btn');
     await page.waitForFunction(() => /^(Done|Accuracy measurement failed)/.test((globalThis as Dom).document.querySelector('#accuracy-status')?.textContent ?? ''), { timeout: 540_000, polling: 1000 });
     const status = await page.$eval('#accuracy-status', (e) => e.textContent ?? '');

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { withDemoPage } from './helpers/browser';
+import { waitForElement, withDemoPage } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
 const ART = join(ROOT, 'test-artifacts');
@@ -33,15 +33,15 @@ async function text(page: Page, sel: string): Promise<string> {
 
 /** Wait until the live estimates show `key` (model/cut/bits/clock/source) as a prefix. */
 async function waitEstimate(page: Page, prefix: string, timeout = 120_000): Promise<void> {
-  await page.waitForFunction((p) => ((globalThis as Dom).document.querySelector('#estimates') as unknown as Data | null)?.dataset.key?.startsWith(p as string) ?? false, { timeout }, prefix);
+  await page.waitForFunction((p) => ((globalThis as Dom).document.querySelector('#estimates') as unknown as Data | null)?.dataset.key?.startsWith(p as string) ?? false, { timeout, polling: 'mutation' }, prefix);
 }
 
-/** Wait until #status leaves 'running' (done / error / cancelled); returns the state. */
 /** Paths (with query) of the page's onnxruntime-web workers. */
 async function ortWorkerUrls(page: Page): Promise<string[]> {
   return page.workers().map((w) => new URL(w.url())).filter((u) => u.pathname.endsWith('/ort.worker.js')).map((u) => u.pathname + u.search);
 }
 
+/** Wait until #status leaves 'running' (done / error / cancelled); returns the state. */
 async function waitRun(page: Page, timeout: number): Promise<string> {
   await page.waitForFunction(() => {
     const s = ((globalThis as Dom).document.querySelector('#status') as unknown as Data | null)?.dataset.state;
@@ -132,7 +132,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       writeFileSync(bad, 'this is text, not pixels\n');
       const input = await page.$('#upload');
       await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(bad);
-      await page.waitForSelector('#error:not([hidden])', { timeout: 30_000 });
+      await waitForElement(page, '#error:not([hidden])', 30_000);
       assert.equal(await attr(page, '#error', 'stage'), 'image');
       assert.match(await text(page, '#error'), /Stage 'image' failed: .*not-an-image\.txt: not a decodable image/);
       assert.equal(await attr(page, '#status', 'state'), 'error');
@@ -149,10 +149,10 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         else g.document.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
       }, kind, name);
       await dispatch('drop', 'dropped.bmp');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'dropped.bmp', { timeout: 30_000 });
+      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'dropped.bmp', { timeout: 30_000, polling: 'mutation' });
       assert.match(await text(page, '#image-name'), /dropped\.bmp \(\d+×\d+\)/);
       await dispatch('paste', 'pasted.bmp');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'pasted.bmp', { timeout: 30_000 });
+      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'pasted.bmp', { timeout: 30_000, polling: 'mutation' });
       assert.equal(await page.$eval('#error', (e) => (e as Dom).hidden), true, 'the good images cleared the error');
     });
 
@@ -161,7 +161,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         await page.select('#network', r.model);
         await waitEstimate(page, `${r.model}/0/8/76/`);
         await page.select('#sample', r.sample);
-        await page.waitForFunction((f) => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === f, { timeout: 60_000 }, r.file);
+        await page.waitForFunction((f) => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === f, { timeout: 60_000, polling: 'mutation' }, r.file);
         await page.click(`input[name="backend"][value="${r.backend}"]`);
         const cc = await page.$eval('#crosscheck', (e) => (e as Dom).checked);
         if (cc !== r.crossCheck) await page.click('#crosscheck');
@@ -309,7 +309,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       assert.equal(await attr(page, '#tail-reason', 'source'), 'url');
       assert.deepEqual(await ortWorkerUrls(page), ['/workers/ort.worker.js?ep=webgpu'], 'one ORT worker: the HTML\'s, which started the WebGPU build at once');
       await page.select('#sample', 'parrot');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === 'parrot.jpg', { timeout: 60_000 });
+      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === 'parrot.jpg', { timeout: 60_000, polling: 'mutation' });
       await page.click('#run-btn');
       const state = await waitRun(page, 600_000);
       assert.equal(state, 'done', `${await text(page, '#status')} ${await text(page, '#error')}`);

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, TimeoutError } from 'puppeteer-core';
 import { ROOT } from './paths';
 
 export const CHROME_PATH = process.env.CHROME_PATH || '/usr/bin/chromium';
@@ -70,5 +70,39 @@ export async function withDemoPage(body: (ctx: DemoPage) => Promise<void>): Prom
     }
   } finally {
     server.stop();
+  }
+}
+
+/** DOM values inside page callbacks (this tsconfig has no DOM lib). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Dom = any;
+
+/**
+ * What the page shows now, in one line for an error message: URL, document state, status line and the capability
+ * rows. Gives up after 5 s (a page whose main thread is blocked answers nothing) and says so.
+ */
+export async function pageSnapshot(page: Page): Promise<string> {
+  const shown = page.evaluate(() => {
+    const d = (globalThis as Dom).document;
+    const caps = [...d.querySelectorAll('#cap-list dd')].map((e: Dom) => `${e.dataset.cap}: ${(e.textContent ?? '').slice(0, 80)}`);
+    return `readyState ${d.readyState}; status '${(d.querySelector('#status')?.textContent ?? '').trim().slice(0, 120)}'; capability rows [${caps.join(' | ')}]`;
+  });
+  const late = new Promise<string>((res) => setTimeout(() => res('the page did not answer within 5 s (its main thread is busy or blocked)'), 5_000));
+  return `${page.url()}: ${await Promise.race([shown.catch((e: Error) => `could not be read (${e.message})`), late])}`;
+}
+
+/**
+ * Wait until `selector` matches in the page's DOM, checked at each DOM change (a MutationObserver), not at each
+ * animation frame as Puppeteer's `waitForSelector` does: the wait then depends on the page's DOM only, not on the
+ * browser drawing frames (its GPU process, SwiftShader here, draws them), and costs no CPU between changes. On timeout
+ * the error names the selector, the time waited and what the page showed (`pageSnapshot`).
+ */
+export async function waitForElement(page: Page, selector: string, timeoutMs: number): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await page.waitForFunction((s) => (globalThis as Dom).document.querySelector(s) !== null, { polling: 'mutation', timeout: timeoutMs }, selector);
+  } catch (e) {
+    if (!(e instanceof TimeoutError)) throw e;
+    throw new Error(`${selector} did not appear within ${((performance.now() - t0) / 1000).toFixed(1)} s; page ${await pageSnapshot(page)}`, { cause: e });
   }
 }
