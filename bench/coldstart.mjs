@@ -9,7 +9,7 @@
  * model file, same image; fetch, one session, preprocess, run, top-1) from navigation start to its top-1; beside each,
  * the CPU time the browser used until then (bench/proc-cpu.mjs: all its processes, and the renderer's main thread). Page and
  * bare alternate within a round (the order flips every round) so both see the same machine load. Ratio = median page /
- * median bare; target ≤ 1.2.
+ * median bare; target ≤ 1.2. Beside it, the per-round ratios (page / bare of the same round): their median and range.
  * Live: the demo page's live mode on the sample images for `--live-seconds`, hybrid frames per second next to the
  * bare full model's on the same EP, measured by the page; target ≥ 0.9.
  * A/B: `--baseline DIR` also measures, in every round, the demo page of another checkout DIR (its own dist/ and models/,
@@ -33,7 +33,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { CHROME_PATH, CHROMIUM_ARGS, ROOT, chromiumVersion, opt, requireInputs } from './chromium-setup.mjs';
 import { freeCores, settle } from './cpu-idle.mjs';
 import { cpuSnapshot, cpuUsed } from './proc-cpu.mjs';
-import { sourceText, sourceVersion, writeResults } from './results.mjs';
+import { median, roundRatios, sourceText, sourceVersion, writeResults } from './results.mjs';
 
 const EPS = opt('eps', 'wasm,webgpu').split(',').filter((e) => e && e !== 'none');
 const NETWORKS = opt('networks', 'squeezenet1.1,mobilenetv2,shufflenetv2').split(',').filter(Boolean);
@@ -148,11 +148,6 @@ async function liveFps(network, ep, seconds) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 const idleBefore = await freeCores();
 const coldstart = [];
 const live = [];
@@ -174,6 +169,7 @@ try {
       }
       const row = { network, ep, pageMs: median(page.map((m) => m.ms)), bareMs: median(bare.map((m) => m.ms)), page, bare };
       row.ratio = row.pageMs / row.bareMs;
+      row.roundRatios = roundRatios(row);
       // CPU until the top-1 (all the browser's processes; the renderer's main thread), medians over the loads
       const cpuOf = (ms, k) => (ms.every((m) => m.cpu) ? median(ms.map((m) => m.cpu[k] ?? 0)) : null);
       row.cpuS = { page: cpuOf(page, 'total'), bare: cpuOf(bare, 'total'), pageMain: cpuOf(page, 'renderer-main'), bareMain: cpuOf(bare, 'renderer-main') };
@@ -213,10 +209,11 @@ const OUT = writeResults(RESULTS, 'coldstart', { date: new Date().toISOString(),
 
 if (coldstart.length) {
   console.log('Cold start, navigation → first top-1 (fresh profile; median of %d rounds; measured here):', ROUNDS);
-  console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)   CPU s demo / bare (renderer main thread)');
+  console.log('network        EP      demo page   bare ORT page   ratio   (target ≤ 1.2)   per round: median (min–max)   CPU s demo / bare (renderer main thread)');
 }
 const cpuText = (r) => (r.cpuS.page === null ? 'not measured' : `${r.cpuS.page.toFixed(2)} / ${r.cpuS.bare.toFixed(2)} (${r.cpuS.pageMain.toFixed(2)} / ${r.cpuS.bareMain.toFixed(2)})`);
-for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${(r.ratio <= 1.2 ? 'ok' : 'MISSED').padEnd(17)} ${cpuText(r)}`);
+const roundsText = (r) => (r.roundRatios ? `${r.roundRatios.median.toFixed(2)}x (${r.roundRatios.min.toFixed(2)}–${r.roundRatios.max.toFixed(2)})` : '—');
+for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s   ${(r.bareMs / 1000).toFixed(2).padStart(9)} s   ${r.ratio.toFixed(2).padStart(5)}x  ${(r.ratio <= 1.2 ? 'ok' : 'MISSED').padEnd(17)} ${roundsText(r).padEnd(29)} ${cpuText(r)}`);
 if (baselineInfo) {
   console.log(`A/B: demo page / the baseline's demo page (${BASELINE}, ${sourceText(baselineInfo.source)}), medians of the same rounds (below 1: this checkout is faster):`);
   for (const r of coldstart) console.log(`${r.network.padEnd(14)} ${r.ep.padEnd(7)} ${(r.pageMs / 1000).toFixed(2).padStart(7)} s / ${(r.baselineMs / 1000).toFixed(2).padStart(5)} s   ${r.vsBaseline.toFixed(3)}x`);

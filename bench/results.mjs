@@ -56,3 +56,22 @@ export function sourceText(source) {
   const names = changed.length ? ` to ${changed.slice(0, 4).join(', ')}${changed.length > 4 ? ` and ${changed.length - 4} more` : ''}` : '';
   return `${source.commit.slice(0, 10)} (with uncommitted changes${names})`;
 }
+
+/** Median of `xs` (the mean of the two middle values for an even count; NaN for none). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * A cold-start row's per-round ratios: demo page / bare page of the same round (`page[i].ms / bare[i].ms`, the two
+ * loads measured one after the other), as their median, min and max; null when the row has no paired loads. The row's
+ * `ratio` (median demo page / median bare page) hides how far single rounds spread; this shows it.
+ */
+export function roundRatios(row) {
+  const n = Math.min(row.page?.length ?? 0, row.bare?.length ?? 0);
+  if (n === 0) return null;
+  const rs = Array.from({ length: n }, (_, i) => row.page[i].ms / row.bare[i].ms);
+  return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs), rounds: n };
+}
