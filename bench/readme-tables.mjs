@@ -107,8 +107,8 @@ const utc = (iso) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 /**
  * The demo page's section for the given cold-start results (oldest first): one row per (network, EP) with the newest
  * run's cold start (median demo page / median bare page, ratio, the per-round ratios' median and range, and the median
- * CPU the browser used until the top-1, where that run measured it) and the newest run's live frames per second; each figure is marked with the run it comes
- * from, and every such run is described below the table.
+ * CPU the browser used until the top-1, where that run measured it) and the newest run's live frames per second; each
+ * figure is marked with the run it comes from, and every such run is described below the table.
  */
 export function coldstartTable(results) {
   const newest = new Map(); // `${kind}|${network}|${ep}` → { run, row }

@@ -33,7 +33,7 @@ async function text(page: Page, sel: string): Promise<string> {
 
 /** Wait until the live estimates show `key` (model/cut/bits/clock/source) as a prefix. */
 async function waitEstimate(page: Page, prefix: string, timeout = 120_000): Promise<void> {
-  await page.waitForFunction((p) => ((globalThis as Dom).document.querySelector('#estimates') as unknown as Data | null)?.dataset.key?.startsWith(p as string) ?? false, { timeout, polling: 'mutation' }, prefix);
+  await waitForElement(page, `#estimates[data-key^="${prefix}"]`, timeout);
 }
 
 /** Paths (with query) of the page's onnxruntime-web workers. */
@@ -149,10 +149,10 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         else g.document.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
       }, kind, name);
       await dispatch('drop', 'dropped.bmp');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'dropped.bmp', { timeout: 30_000, polling: 'mutation' });
+      await waitForElement(page, '#image-name[data-name="dropped.bmp"]', 30_000);
       assert.match(await text(page, '#image-name'), /dropped\.bmp \(\d+×\d+\)/);
       await dispatch('paste', 'pasted.bmp');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'pasted.bmp', { timeout: 30_000, polling: 'mutation' });
+      await waitForElement(page, '#image-name[data-name="pasted.bmp"]', 30_000);
       assert.equal(await page.$eval('#error', (e) => (e as Dom).hidden), true, 'the good images cleared the error');
     });
 
@@ -161,7 +161,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
         await page.select('#network', r.model);
         await waitEstimate(page, `${r.model}/0/8/76/`);
         await page.select('#sample', r.sample);
-        await page.waitForFunction((f) => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === f, { timeout: 60_000, polling: 'mutation' }, r.file);
+        await waitForElement(page, `#image-name[data-name="${r.file}"]`, 60_000);
         await page.click(`input[name="backend"][value="${r.backend}"]`);
         const cc = await page.$eval('#crosscheck', (e) => (e as Dom).checked);
         if (cc !== r.crossCheck) await page.click('#crosscheck');
@@ -284,7 +284,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       const runsBefore = Number((await attr(page, '#results', 'runs')) ?? 0);
       await page.click('#run-btn');
       // polling on DOM mutations sees the stage attribute as soon as it changes
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#status') as unknown as Data).dataset.stage === 'quantize-head', { timeout: 180_000, polling: 'mutation' });
+      await waitForElement(page, '#status[data-stage="quantize-head"]', 180_000);
       await page.click('#cancel-btn');
       assert.equal(await waitRun(page, 30_000), 'cancelled', await text(page, '#status'));
       assert.match(await text(page, '#status'), /Cancelled/);
@@ -309,7 +309,7 @@ test('demo page end to end', { timeout: 900_000 }, async (t) => {
       assert.equal(await attr(page, '#tail-reason', 'source'), 'url');
       assert.deepEqual(await ortWorkerUrls(page), ['/workers/ort.worker.js?ep=webgpu'], 'one ORT worker: the HTML\'s, which started the WebGPU build at once');
       await page.select('#sample', 'parrot');
-      await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as unknown as Data).dataset.name === 'parrot.jpg', { timeout: 60_000, polling: 'mutation' });
+      await waitForElement(page, '#image-name[data-name="parrot.jpg"]', 60_000);
       await page.click('#run-btn');
       const state = await waitRun(page, 600_000);
       assert.equal(state, 'done', `${await text(page, '#status')} ${await text(page, '#error')}`);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDemoPage } from './helpers/browser';
+import { waitForElement, withDemoPage } from './helpers/browser';
 import { ROOT } from './helpers/paths';
 
 const ART = join(ROOT, 'test-artifacts');
@@ -42,7 +42,7 @@ test('a second visit works offline', { timeout: 600_000 }, async () => {
     await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('[data-cap="Offline"]') as Data | null)?.dataset.state === 'ready', { timeout: 60_000, polling: 500 });
     assert.match(await page.$eval('[data-cap="Offline"]', (e) => e.textContent ?? ''), /served by the service worker/);
     await page.select('#sample', 'parrot');
-    await page.waitForFunction(() => ((globalThis as Dom).document.querySelector('#image-name') as Data).dataset.name === 'parrot.jpg', { timeout: 60_000, polling: 'mutation' });
+    await waitForElement(page, '#image-name[data-name="parrot.jpg"]', 60_000);
     await page.click('#run-btn');
     await page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(((globalThis as Dom).document.querySelector('#status') as Data).dataset.state ?? ''), { timeout: 300_000, polling: 1000 });
     const status = await page.$eval('#status', (e) => e.textContent ?? '');
